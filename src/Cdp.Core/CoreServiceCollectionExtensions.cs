@@ -1,0 +1,40 @@
+using Cdp.Core.Identity;
+using Cdp.Core.Ingestion;
+using Cdp.Core.Profiles;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Cdp.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>Registers every rule of the platform. Hosts add the port implementations (AddCdpLocal, AddCdpAzure).</summary>
+    public static IServiceCollection AddCdpCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddValidatedOptions<IdentityOptions>(configuration, IdentityOptions.SectionName);
+        services.AddValidatedOptions<ProcessingOptions>(configuration, ProcessingOptions.SectionName);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<EventNormalizer>();
+        services.AddSingleton<EventIntake>();
+        services.AddSingleton<IdentityHasher>();
+        services.AddSingleton<IdentifierExtractor>();
+        services.AddSingleton<ProfileUpdater>();
+        services.AddSingleton<EventProcessor>();
+        return services;
+    }
+
+    /// <summary>Binds a section and validates it when the host starts, so a bad setting stops start-up naming itself.</summary>
+    public static IServiceCollection AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration, string sectionName)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<T>()
+            .Bind(configuration.GetSection(sectionName), o => o.ErrorOnUnknownConfiguration = false)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services;
+    }
+}

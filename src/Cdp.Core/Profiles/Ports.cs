@@ -1,0 +1,22 @@
+namespace Cdp.Core.Profiles;
+
+/// <summary>Port: profile documents, point-read by id. Writes are conditional on the ETag read.</summary>
+public interface IProfileStore
+{
+    Task<Versioned<Profile>?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Creates the profile; throws <see cref="ConcurrencyConflictException"/> if the id exists.</summary>
+    Task<string> CreateAsync(Profile profile, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the profile if it still has <paramref name="etag"/>; else <see cref="ConcurrencyConflictException"/>.</summary>
+    Task<string> ReplaceAsync(Profile profile, string etag, CancellationToken cancellationToken);
+}
+
+/// <summary>Port: a profile's timeline, one partition per profile.</summary>
+public interface ITimelineStore
+{
+    /// <summary>Writes events by id; writing an event that exists again changes nothing (idempotent).</summary>
+    Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, CancellationToken cancellationToken);
+
+    Task<TimelinePage> GetPageAsync(string profileId, int pageSize, string? continuationToken, CancellationToken cancellationToken);
+}

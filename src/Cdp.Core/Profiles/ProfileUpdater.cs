@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Cdp.Core.Identity;
+using Cdp.Core.Ingestion;
+using Microsoft.Extensions.Options;
+
+namespace Cdp.Core.Profiles;
+
+/// <summary>Applies one event to a profile: traits (last write wins by event time), identifiers, computed traits.</summary>
+public sealed class ProfileUpdater(IOptions<ProcessingOptions> options)
+{
+    private static readonly string[] TimelineContextKeys = ["page", "campaign", "channel", "library", "screen", "app"];
+    private readonly int _recentLimit = options.Value.RecentMessageIdsPerProfile;
+
+    /// <summary>False when the profile already holds this message (a redelivery): nothing changes.</summary>
+    public bool Apply(Profile profile, SegmentEvent e, IReadOnlyList<HashedIdentifier> identifiers, string? rawBlob)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(identifiers);
+        var messageId = e.MessageId!;
+        if (profile.RecentMessageIds.Contains(messageId))
+        {
+            return false;
+        }
+
+        var at = e.Timestamp ?? e.ReceivedAt ?? profile.UpdatedAt;
+        var source = e.SourceId ?? "unknown";
+        if (e.Type == EventTypes.Identify && e.Traits is { } traits)
+        {
+            foreach (var (name, value) in traits)
+            {
+                if (!profile.Traits.TryGetValue(name, out var current) || current.UpdatedAt <= at)
+                {
+                    profile.Traits[name] = new TraitValue(value.Clone(), at, source);
+                }
+            }
+        }
+
+        foreach (var id in identifiers)
+        {
+            if (!profile.Identifiers.Exists(p => p.IdentityId == id.IdentityId))
+            {
+                profile.Identifiers.Add(new ProfileIdentifier(id.Type, id.Value, id.IdentityId, at));
+            }
+        }
+
+        var computed = profile.Computed;
+        computed.FirstSeen = computed.FirstSeen is { } first && first <= at ? first : at;
+        computed.LastSeen = computed.LastSeen is { } last && last >= at ? last : at;
+        computed.EventCount++;
+        var key = CountKey(e);
+        computed.EventCounts[key] = computed.EventCounts.GetValueOrDefault(key) + 1;
+
+        if (rawBlob is not null && !profile.RawBlobs.Contains(rawBlob))
+        {
+            profile.RawBlobs.Add(rawBlob);
+        }
+
+        profile.RecentMessageIds.Add(messageId);
+        if (profile.RecentMessageIds.Count > _recentLimit)
+        {
+            profile.RecentMessageIds.RemoveRange(0, profile.RecentMessageIds.Count - _recentLimit);
+        }
+
+        return true;
+    }
+
+    /// <summary>Track calls count by event name; the other calls by their type.</summary>
+    public static string CountKey(SegmentEvent e) =>
+        e.Type == EventTypes.Track && !string.IsNullOrEmpty(e.Event) ? e.Event : e.Type ?? "unknown";
+
+    public static TimelineEvent ToTimeline(string profileId, SegmentEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        Dictionary<string, JsonElement>? context = null;
+        if (e.Context is { } full)
+        {
+            foreach (var key in TimelineContextKeys)
+            {
+                if (full.TryGetValue(key, out var value))
+                {
+                    (context ??= new(StringComparer.Ordinal))[key] = value;
+                }
+            }
+        }
+
+        return new TimelineEvent
+        {
+            Id = e.MessageId!,
+            ProfileId = profileId,
+            Type = e.Type!,
+            Name = e.Type == EventTypes.Track ? e.Event : e.Name,
+            Timestamp = e.Timestamp ?? e.ReceivedAt ?? default,
+            ReceivedAt = e.ReceivedAt ?? default,
+            SourceId = e.SourceId,
+            Properties = e.Properties,
+            Context = context,
+        };
+    }
+}
