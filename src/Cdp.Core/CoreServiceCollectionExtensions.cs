@@ -23,6 +23,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IdentifierExtractor>();
         services.AddSingleton<ProfileUpdater>();
         services.AddSingleton<EventProcessor>();
+        services.AddSingleton<ProfileLookup>();
         return services;
     }
 

@@ -1,0 +1,35 @@
+using Cdp.Core.Identity;
+using Cdp.Core.Ingestion;
+using Cdp.Core.Profiles;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Cdp.Tests.InMemory;
+
+internal static class InMemoryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers every in-memory port as a singleton, under its port interface and its own type (so a test can
+    /// inspect what was stored). Replaces any port registered before; call after AddCdpCore.
+    /// </summary>
+    public static IServiceCollection AddCdpInMemoryPorts(this IServiceCollection services)
+    {
+        Register<IProfileStore, InMemoryProfileStore>(services, _ => new InMemoryProfileStore());
+        Register<ITimelineStore, InMemoryTimelineStore>(services, _ => new InMemoryTimelineStore());
+        Register<IIdentityIndex, InMemoryIdentityIndex>(services, _ => new InMemoryIdentityIndex());
+        Register<IDedupStore, InMemoryDedupStore>(services, sp => new InMemoryDedupStore(sp.GetRequiredService<TimeProvider>()));
+        Register<IRawEventArchive, InMemoryRawEventArchive>(services, _ => new InMemoryRawEventArchive());
+        Register<ISourceDirectory, InMemorySourceDirectory>(services, _ => new InMemorySourceDirectory());
+        Register<IEventQueue, InMemoryEventQueue>(services, _ => new InMemoryEventQueue());
+        return services;
+    }
+
+    private static void Register<TPort, TImpl>(IServiceCollection services, Func<IServiceProvider, TImpl> create)
+        where TPort : class
+        where TImpl : class, TPort
+    {
+        services.RemoveAll<TImpl>();
+        services.AddSingleton(create);
+        services.Replace(ServiceDescriptor.Singleton<TPort>(sp => sp.GetRequiredService<TImpl>()));
+    }
+}

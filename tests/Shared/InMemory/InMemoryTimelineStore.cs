@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Cdp.Core.Profiles;
+
+namespace Cdp.Tests.InMemory;
+
+/// <summary><see cref="ITimelineStore"/> in memory: one map per profile keyed by event id, read newest first.</summary>
+internal sealed class InMemoryTimelineStore : ITimelineStore
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, TimelineEvent>> _partitions = new(StringComparer.Ordinal);
+
+    public int Count => _partitions.Values.Sum(p => p.Count);
+
+    public Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profileId);
+        ArgumentNullException.ThrowIfNull(events);
+        cancellationToken.ThrowIfCancellationRequested();
+        var partition = _partitions.GetOrAdd(profileId, _ => new ConcurrentDictionary<string, TimelineEvent>(StringComparer.Ordinal));
+        foreach (var e in events)
+        {
+            // The first write of an id wins: a redelivered event must not change the timeline.
+            partition.TryAdd(e.Id, e);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<TimelinePage> GetPageAsync(string profileId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profileId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        cancellationToken.ThrowIfCancellationRequested();
+        var skip = 0;
+        if (continuationToken is not null
+            && (!int.TryParse(continuationToken, NumberStyles.None, CultureInfo.InvariantCulture, out skip) || skip < 0))
+        {
+            throw new ArgumentException("continuation token was not issued by this store", nameof(continuationToken));
+        }
+
+        if (!_partitions.TryGetValue(profileId, out var partition))
+        {
+            return Task.FromResult(new TimelinePage([], null));
+        }
+
+        var ordered = partition.Values
+            .OrderByDescending(e => e.Timestamp)
+            .ThenByDescending(e => e.Id, StringComparer.Ordinal)
+            .ToList();
+        var page = ordered.Skip(skip).Take(pageSize).ToList();
+        var next = skip + page.Count < ordered.Count ? (skip + page.Count).ToString(CultureInfo.InvariantCulture) : null;
+        return Task.FromResult(new TimelinePage(page, next));
+    }
+
+    /// <summary>Every event of a profile, in no particular order (assertions).</summary>
+    public IReadOnlyList<TimelineEvent> EventsOf(string profileId) =>
+        _partitions.TryGetValue(profileId, out var partition) ? partition.Values.ToList() : [];
+
+    /// <summary>Drops a profile's timeline (tests of erasure).</summary>
+    public bool RemoveProfile(string profileId) => _partitions.TryRemove(profileId, out _);
+}
