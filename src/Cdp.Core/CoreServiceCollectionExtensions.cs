@@ -15,13 +15,17 @@ public static class CoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddValidatedOptions<IdentityOptions>(configuration, IdentityOptions.SectionName);
         services.AddValidatedOptions<ProcessingOptions>(configuration, ProcessingOptions.SectionName);
+        services.AddValidatedOptions<ProfileOptions>(configuration, ProfileOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<EventNormalizer>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<IdentityHasher>();
         services.AddSingleton<IdentifierExtractor>();
+        services.AddSingleton<TraitSurvivorship>();
+        services.AddSingleton<IdentityGraph>();
         services.AddSingleton<ProfileUpdater>();
+        services.AddSingleton<ProfileMerger>();
         services.AddSingleton<EventProcessor>();
         services.AddSingleton<ProfileLookup>();
         return services;

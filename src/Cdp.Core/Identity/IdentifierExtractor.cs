@@ -36,6 +36,11 @@ public sealed partial class IdentifierExtractor
         var found = new List<Identifier>(4);
         Add(found, IdentifierTypes.UserId, e.UserId, e.MessageId);
         Add(found, IdentifierTypes.AnonymousId, e.AnonymousId, e.MessageId);
+        if (e.Type == EventTypes.Alias)
+        {
+            // alias links the previous id (usually the anonymous one) to the userId.
+            Add(found, IdentifierTypes.AnonymousId, e.PreviousId, e.MessageId);
+        }
 
         var traits = e.Traits;
         if (traits is null && e.Context?.TryGetValue("traits", out var contextTraits) == true && contextTraits.ValueKind == JsonValueKind.Object)

@@ -13,6 +13,8 @@ namespace Cdp.Core.Ingestion;
 public sealed record ProcessingSummary(
     int Received, int Processed, int Duplicates, int Unidentified, int ProfilesCreated, int ProfilesUpdated, int IdentityConflicts)
 {
+    public int MergesRequested { get; init; }
+
     public static readonly ProcessingSummary Empty = new(0, 0, 0, 0, 0, 0, 0);
 }
 
@@ -24,6 +26,7 @@ public sealed record ProcessingSummary(
 public sealed partial class EventProcessor(
     IdentifierExtractor extractor,
     IdentityHasher hasher,
+    IdentityGraph graph,
     ProfileUpdater updater,
     IIdentityIndex identities,
     IProfileStore profiles,
@@ -36,9 +39,12 @@ public sealed partial class EventProcessor(
 {
     private readonly ProcessingOptions _options = options.Value;
 
-    public async Task<ProcessingSummary> ProcessAsync(IReadOnlyList<SegmentEvent> events, CancellationToken cancellationToken)
+    /// <summary>Processes a batch; merges it finds are started through <paramref name="merges"/> before the batch is marked done.</summary>
+    public async Task<ProcessingSummary> ProcessAsync(
+        IReadOnlyList<SegmentEvent> events, IMergeScheduler merges, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(merges);
         if (events.Count == 0)
         {
             return ProcessingSummary.Empty;
@@ -74,9 +80,10 @@ public sealed partial class EventProcessor(
         }
 
         var duplicates = events.Count - unique.Count + done.Count;
+        var toMark = unique.Keys.Where(id => !done.Contains(id)).ToList();
         if (fresh.Count == 0)
         {
-            await MarkDoneAsync(unique.Keys.Where(id => !done.Contains(id)).ToList(), cancellationToken);
+            await MarkDoneAsync(toMark, cancellationToken);
             return new ProcessingSummary(events.Count, 0, duplicates, unidentified, 0, 0, 0);
         }
 
@@ -88,27 +95,16 @@ public sealed partial class EventProcessor(
         var batch = new BatchState();
         foreach (var (e, ids) in fresh)
         {
-            var profileId = await ResolveAsync(ids, e, batch, cancellationToken);
-            var pending = batch.Pending(profileId);
-            pending.Add((e, ids));
-            updater.Apply(pending.Profile!, e, ids, rawBlob);
-            foreach (var id in ids)
-            {
-                if (!batch.Links.ContainsKey(id.IdentityId))
-                {
-                    batch.Links[id.IdentityId] = profileId;
-                    pending.NewLinks.Add(id.IdentityId);
-                }
-            }
+            await ApplyAsync(e, ids, rawBlob, batch, cancellationToken);
         }
 
-        // 4. Persist: profile first, then the links that point at it, then the timeline.
+        // 4. Persist each profile: timeline first (idempotent), then the profile, then the links that point at it.
         var created = 0;
         var updated = 0;
-        var conflicts = 0;
-        foreach (var pending in batch.Profiles.Values)
+        foreach (var pending in batch.Profiles.Values.Where(p => p.Events.Count > 0).ToList())
         {
-            if (await SaveAsync(pending, rawBlob, cancellationToken))
+            var (wasCreated, conflicts) = await SaveAsync(pending, rawBlob, batch, cancellationToken);
+            if (wasCreated)
             {
                 created++;
             }
@@ -117,22 +113,27 @@ public sealed partial class EventProcessor(
                 updated++;
             }
 
-            conflicts += await LinkAsync(pending, cancellationToken);
-            await timeline.AppendAsync(
-                pending.Profile!.Id,
-                pending.Events.ConvertAll(p => ProfileUpdater.ToTimeline(pending.Profile.Id, p.Event)),
-                cancellationToken);
+            batch.Conflicts += conflicts;
         }
 
-        await MarkDoneAsync(unique.Keys.Where(id => !done.Contains(id)).ToList(), cancellationToken);
-        return new ProcessingSummary(events.Count, fresh.Count, duplicates, unidentified, created, updated, conflicts);
+        // 5. Merges are started before the batch is marked done: a crash in between replays the batch,
+        //    which finds the same merges again (and starting one twice is a no-op).
+        foreach (var request in batch.MergeRequests.Values)
+        {
+            LogMergeRequested(logger, request.InstanceId, string.Join(",", request.ProfileIds));
+            await merges.ScheduleAsync(request, cancellationToken);
+        }
+
+        await MarkDoneAsync(toMark, cancellationToken);
+        return new ProcessingSummary(events.Count, fresh.Count, duplicates, unidentified, created, updated, batch.Conflicts)
+        {
+            MergesRequested = batch.MergeRequests.Count,
+        };
     }
 
-    private async Task<string> ResolveAsync(List<HashedIdentifier> ids, SegmentEvent e, BatchState batch, CancellationToken ct)
+    private async Task ApplyAsync(SegmentEvent e, List<HashedIdentifier> ids, string rawBlob, BatchState batch, CancellationToken ct)
     {
-        string? chosen = null;
-        var chosenRank = int.MaxValue;
-        var distinct = 0;
+        var linked = new Dictionary<string, Profile>(StringComparer.Ordinal);
         foreach (var id in ids)
         {
             if (!batch.Links.TryGetValue(id.IdentityId, out var profileId))
@@ -147,54 +148,99 @@ public sealed partial class EventProcessor(
                 batch.Links[id.IdentityId] = profileId;
             }
 
-            profileId = await LoadAsync(profileId, batch, ct);
-            var rank = Rank(id.Type);
-            if (chosen != profileId)
+            var live = await LoadAsync(profileId, batch, ct);
+            linked[id.IdentityId] = batch.Profiles[live].Profile!;
+        }
+
+        var decision = graph.Decide(ids, linked);
+        PendingProfile target;
+        if (decision.Target is null)
+        {
+            target = await NewProfileAsync(e, batch, ct);
+        }
+        else
+        {
+            target = batch.Profiles[decision.Target.Id];
+        }
+
+        var profile = target.Profile!;
+        foreach (var dropped in decision.Dropped)
+        {
+            LogDropped(logger, e.MessageId!, dropped.IdentityId, dropped.Reason);
+            profile.History.Add(new ProfileHistoryEntry(e.Timestamp ?? time.GetUtcNow(), HistoryKinds.IdentifierDropped,
+                dropped.Reason, IdentityId: dropped.IdentityId, MessageId: e.MessageId));
+        }
+
+        if (decision.MergeIntoTarget.Count > 0)
+        {
+            var request = new MergeRequest(
+                [profile.Id, .. decision.MergeIntoTarget.Select(p => p.Id)],
+                $"message {e.MessageId} carries identifiers of {decision.MergeIntoTarget.Count + 1} profiles");
+            batch.MergeRequests.TryAdd(request.InstanceId, request);
+        }
+
+        var kept = decision.Keep as List<HashedIdentifier> ?? [.. decision.Keep];
+        target.Events.Add((e, kept));
+        updater.Apply(profile, e, kept, rawBlob);
+        foreach (var id in kept)
+        {
+            if (!batch.Links.ContainsKey(id.IdentityId))
             {
-                distinct++;
-                if (rank < chosenRank)
-                {
-                    chosen = profileId;
-                    chosenRank = rank;
-                }
+                batch.Links[id.IdentityId] = profile.Id;
+                target.NewLinks.Add(id.IdentityId);
             }
         }
+    }
 
-        if (distinct > 1)
-        {
-            // Two profiles share this person: merging them is identity resolution's job; until then
-            // the event goes to the profile holding the strongest identifier.
-            LogConflict(logger, e.MessageId!, chosen!);
-        }
-
-        if (chosen is not null)
-        {
-            return chosen;
-        }
-
+    private async Task<PendingProfile> NewProfileAsync(SegmentEvent e, BatchState batch, CancellationToken ct)
+    {
         // A deterministic id makes a redelivered batch find the profile its first delivery created.
         var newId = "p-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(e.MessageId!)).AsSpan(0, 16));
-        var pending = batch.Pending(newId);
-        if (pending.Profile is null)
+        if (batch.Profiles.TryGetValue(newId, out var cached))
         {
-            var existing = await profiles.GetAsync(newId, ct);
-            pending.Profile = existing?.Value ?? new Profile { Id = newId, CreatedAt = time.GetUtcNow(), UpdatedAt = time.GetUtcNow() };
-            pending.ETag = existing?.ETag;
+            return cached;
         }
 
-        return newId;
+        var existing = await profiles.GetAsync(newId, ct);
+        if (existing is { Value.MergedInto: not null })
+        {
+            // Created by an earlier delivery and merged since: the event belongs to the survivor.
+            return batch.Profiles[await LoadAsync(newId, batch, ct)];
+        }
+
+        var now = time.GetUtcNow();
+        var pending = new PendingProfile
+        {
+            Profile = existing?.Value ?? new Profile
+            {
+                Id = newId,
+                CreatedAt = now,
+                UpdatedAt = now,
+                History = { new ProfileHistoryEntry(e.Timestamp ?? now, HistoryKinds.Created, "first seen", MessageId: e.MessageId) },
+            },
+            ETag = existing?.ETag,
+        };
+        batch.Profiles[newId] = pending;
+        return pending;
     }
 
     /// <summary>Loads a profile into the batch, following <c>mergedInto</c>; returns the live id.</summary>
     private async Task<string> LoadAsync(string profileId, BatchState batch, CancellationToken ct)
     {
-        for (var hops = 0; hops < 16; hops++)
+        var seen = new List<string>();
+        while (true)
         {
             if (batch.Profiles.TryGetValue(profileId, out var cached) && cached.Profile is not null)
             {
                 return profileId;
             }
 
+            if (seen.Contains(profileId) || seen.Count == 32)
+            {
+                throw new InvalidOperationException($"profile {seen[0]} has a mergedInto chain that does not end: {string.Join(" -> ", seen)}");
+            }
+
+            seen.Add(profileId);
             var read = await profiles.GetAsync(profileId, ct);
             if (read is { Value.MergedInto: { } next })
             {
@@ -202,19 +248,27 @@ public sealed partial class EventProcessor(
                 continue;
             }
 
-            var pending = batch.Pending(profileId);
             // A link whose profile is gone (a crash between the two writes) is repaired by recreating it.
-            pending.Profile = read?.Value ?? new Profile { Id = profileId, CreatedAt = time.GetUtcNow(), UpdatedAt = time.GetUtcNow() };
-            pending.ETag = read?.ETag;
+            var now = time.GetUtcNow();
+            batch.Profiles[profileId] = new PendingProfile
+            {
+                Profile = read?.Value ?? new Profile { Id = profileId, CreatedAt = now, UpdatedAt = now },
+                ETag = read?.ETag,
+            };
             return profileId;
         }
-
-        throw new InvalidOperationException($"profile {profileId} has a mergedInto chain longer than 16");
     }
 
-    /// <summary>Writes the profile; on a lost race re-reads it and re-applies this batch's events. True if created.</summary>
-    private async Task<bool> SaveAsync(PendingProfile pending, string rawBlob, CancellationToken ct)
+    /// <summary>
+    /// Writes the profile. On a lost race it re-reads and re-applies this batch's events; if the profile was merged
+    /// away meanwhile, the events follow it to the survivor. Returns whether a profile was created.
+    /// </summary>
+    private async Task<(bool Created, int Conflicts)> SaveAsync(PendingProfile pending, string rawBlob, BatchState batch, CancellationToken ct)
     {
+        await timeline.AppendAsync(
+            pending.Profile!.Id,
+            pending.Events.ConvertAll(p => ProfileUpdater.ToTimeline(pending.Profile.Id, p.Event)),
+            ct);
         for (var attempt = 1; ; attempt++)
         {
             var profile = pending.Profile!;
@@ -222,18 +276,20 @@ public sealed partial class EventProcessor(
             profile.Version++;
             try
             {
-                if (pending.ETag is null)
-                {
-                    pending.ETag = await profiles.CreateAsync(profile, ct);
-                    return true;
-                }
-
-                pending.ETag = await profiles.ReplaceAsync(profile, pending.ETag, ct);
-                return false;
+                var created = pending.ETag is null;
+                pending.ETag = created
+                    ? await profiles.CreateAsync(profile, ct)
+                    : await profiles.ReplaceAsync(profile, pending.ETag!, ct);
+                return (created, await LinkAsync(pending, ct));
             }
             catch (ConcurrencyConflictException) when (attempt < _options.MaxWriteAttempts)
             {
                 var fresh = await profiles.GetAsync(profile.Id, ct);
+                if (fresh is { Value.MergedInto: { } survivor })
+                {
+                    return await FollowMergeAsync(pending, survivor, rawBlob, batch, ct);
+                }
+
                 pending.Profile = fresh?.Value ?? new Profile { Id = profile.Id, CreatedAt = profile.CreatedAt, UpdatedAt = profile.UpdatedAt };
                 pending.ETag = fresh?.ETag;
                 foreach (var (e, ids) in pending.Events)
@@ -242,6 +298,22 @@ public sealed partial class EventProcessor(
                 }
             }
         }
+    }
+
+    private async Task<(bool Created, int Conflicts)> FollowMergeAsync(
+        PendingProfile pending, string survivorId, string rawBlob, BatchState batch, CancellationToken ct)
+    {
+        batch.Profiles.Remove(pending.Profile!.Id);
+        var live = batch.Profiles.GetValueOrDefault(await LoadAsync(survivorId, batch, ct))!;
+        foreach (var (e, ids) in pending.Events)
+        {
+            live.Events.Add((e, ids));
+            updater.Apply(live.Profile!, e, ids, rawBlob);
+        }
+
+        live.NewLinks.AddRange(pending.NewLinks);
+        pending.Events.Clear();
+        return await SaveAsync(live, rawBlob, batch, ct);
     }
 
     private async Task<int> LinkAsync(PendingProfile pending, CancellationToken ct)
@@ -258,11 +330,13 @@ public sealed partial class EventProcessor(
             var existing = await identities.GetAsync(identityId, ct);
             if (existing is { Value.ProfileId: var other } && other != pending.Profile.Id)
             {
+                // Another processor linked it first: the next event carrying it finds both profiles and merges them.
                 conflicts++;
                 LogLinkConflict(logger, identityId, pending.Profile.Id, other);
             }
         }
 
+        pending.NewLinks.Clear();
         return conflicts;
     }
 
@@ -301,20 +375,12 @@ public sealed partial class EventProcessor(
         return buffer.WrittenMemory;
     }
 
-    private static int Rank(string type) => type switch
-    {
-        IdentifierTypes.UserId => 0,
-        IdentifierTypes.Email => 1,
-        IdentifierTypes.Phone => 2,
-        IdentifierTypes.DeviceId => 4,
-        IdentifierTypes.AnonymousId => 5,
-        _ => 3,
-    };
-
     private sealed class BatchState
     {
         public Dictionary<string, string> Links { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, PendingProfile> Profiles { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, MergeRequest> MergeRequests { get; } = new(StringComparer.Ordinal);
+        public int Conflicts { get; set; }
 
         public PendingProfile Pending(string profileId)
         {
@@ -334,15 +400,16 @@ public sealed partial class EventProcessor(
         public string? ETag { get; set; }
         public List<(SegmentEvent Event, List<HashedIdentifier> Ids)> Events { get; } = [];
         public List<string> NewLinks { get; } = [];
-
-        public void Add((SegmentEvent Event, List<HashedIdentifier> Ids) item) => Events.Add(item);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} carries only blocked or malformed identifiers; not attached to a profile")]
     private static partial void LogUnidentified(ILogger logger, string messageId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} matches several profiles; applied to {ProfileId} pending merge")]
-    private static partial void LogConflict(ILogger logger, string messageId, string profileId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId}: identifier {IdentityId} not linked: {Reason}")]
+    private static partial void LogDropped(ILogger logger, string messageId, string identityId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Merge {InstanceId} requested for profiles {ProfileIds}")]
+    private static partial void LogMergeRequested(ILogger logger, string instanceId, string profileIds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Identity {IdentityId} already links to {OtherProfileId}, not to {ProfileId}; left for identity resolution")]
     private static partial void LogLinkConflict(ILogger logger, string identityId, string profileId, string otherProfileId);

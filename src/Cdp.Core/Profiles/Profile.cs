@@ -27,8 +27,33 @@ public sealed record Profile
     /// </summary>
     public List<string> RecentMessageIds { get; init; } = [];
 
+    /// <summary>Consent per purpose (analytics, marketing, ...): the current answer.</summary>
+    public Dictionary<string, ConsentState> Consent { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Merges and identifier decisions, oldest first, for the history API.</summary>
+    public List<ProfileHistoryEntry> History { get; init; } = [];
+
     /// <summary>Incremented on every write; shown to users, not used for concurrency (the ETag is).</summary>
     public long Version { get; set; }
+}
+
+/// <summary>One consent answer: granted or not, when, and from which source.</summary>
+public sealed record ConsentState(bool Granted, DateTimeOffset UpdatedAt, string Source);
+
+/// <summary>
+/// A readable line of a profile's history: a merge (with the profile merged in) or an identifier decision.
+/// Identifiers appear by identity id (type and hash), never by raw value.
+/// </summary>
+public sealed record ProfileHistoryEntry(
+    DateTimeOffset At, string Kind, string Description, string? OtherProfileId = null, string? IdentityId = null, string? MessageId = null);
+
+public static class HistoryKinds
+{
+    public const string Created = "created";
+    public const string IdentifierAdded = "identifierAdded";
+    public const string IdentifierDropped = "identifierDropped";
+    public const string MergedFrom = "mergedFrom";
+    public const string MergedInto = "mergedInto";
 }
 
 /// <summary>A trait's value with when and from which source it was last set (survivorship needs both).</summary>
@@ -46,4 +71,13 @@ public sealed record ComputedTraits
 
     /// <summary>Count per event: track calls by event name, other calls by type (page, screen, identify, ...).</summary>
     public Dictionary<string, long> EventCounts { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Sums of configured numeric properties, keyed "{event}.{property}" (e.g. "Order Completed.revenue").</summary>
+    public Dictionary<string, decimal> Sums { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>The channel (context.channel, else the call type's usual channel) of the latest event.</summary>
+    public string? LastChannel { get; set; }
+
+    /// <summary>The source of the latest event.</summary>
+    public string? LastSource { get; set; }
 }

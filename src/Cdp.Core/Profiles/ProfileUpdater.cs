@@ -6,10 +6,11 @@ using Microsoft.Extensions.Options;
 namespace Cdp.Core.Profiles;
 
 /// <summary>Applies one event to a profile: traits (last write wins by event time), identifiers, computed traits.</summary>
-public sealed class ProfileUpdater(IOptions<ProcessingOptions> options)
+public sealed class ProfileUpdater(IOptions<ProcessingOptions> options, IOptions<ProfileOptions> profileOptions, TraitSurvivorship survivorship)
 {
     private static readonly string[] TimelineContextKeys = ["page", "campaign", "channel", "library", "screen", "app"];
     private readonly int _recentLimit = options.Value.RecentMessageIdsPerProfile;
+    private readonly List<SumRule> _sums = profileOptions.Value.Sums;
 
     /// <summary>False when the profile already holds this message (a redelivery): nothing changes.</summary>
     public bool Apply(Profile profile, SegmentEvent e, IReadOnlyList<HashedIdentifier> identifiers, string? rawBlob)
@@ -29,9 +30,10 @@ public sealed class ProfileUpdater(IOptions<ProcessingOptions> options)
         {
             foreach (var (name, value) in traits)
             {
-                if (!profile.Traits.TryGetValue(name, out var current) || current.UpdatedAt <= at)
+                var candidate = new TraitValue(value, at, source);
+                if (survivorship.Replaces(name, candidate, profile.Traits.GetValueOrDefault(name)))
                 {
-                    profile.Traits[name] = new TraitValue(value.Clone(), at, source);
+                    profile.Traits[name] = candidate with { Value = value.Clone() };
                 }
             }
         }
@@ -41,6 +43,8 @@ public sealed class ProfileUpdater(IOptions<ProcessingOptions> options)
             if (!profile.Identifiers.Exists(p => p.IdentityId == id.IdentityId))
             {
                 profile.Identifiers.Add(new ProfileIdentifier(id.Type, id.Value, id.IdentityId, at));
+                profile.History.Add(new ProfileHistoryEntry(at, HistoryKinds.IdentifierAdded, $"{id.Type} added",
+                    IdentityId: id.IdentityId, MessageId: messageId));
             }
         }
 
@@ -50,6 +54,12 @@ public sealed class ProfileUpdater(IOptions<ProcessingOptions> options)
         computed.EventCount++;
         var key = CountKey(e);
         computed.EventCounts[key] = computed.EventCounts.GetValueOrDefault(key) + 1;
+        AddSums(computed, e);
+        if (computed.LastSeen == at)
+        {
+            computed.LastChannel = Channel(e);
+            computed.LastSource = source;
+        }
 
         if (rawBlob is not null && !profile.RawBlobs.Contains(rawBlob))
         {
@@ -63,6 +73,49 @@ public sealed class ProfileUpdater(IOptions<ProcessingOptions> options)
         }
 
         return true;
+    }
+
+    private void AddSums(ComputedTraits computed, SegmentEvent e)
+    {
+        if (e.Type != EventTypes.Track || e.Properties is null)
+        {
+            return;
+        }
+
+        foreach (var rule in _sums)
+        {
+            if (rule.Event == e.Event && e.Properties.TryGetValue(rule.Property, out var value) && TryGetNumber(value, out var number))
+            {
+                computed.Sums[rule.Key] = computed.Sums.GetValueOrDefault(rule.Key) + number;
+            }
+        }
+    }
+
+    private static bool TryGetNumber(JsonElement value, out decimal number)
+    {
+        number = 0;
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number => value.TryGetDecimal(out number),
+            JsonValueKind.String => decimal.TryParse(value.GetString(), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out number),
+            _ => false,
+        };
+    }
+
+    /// <summary>context.channel when the SDK sends it; otherwise what the call type implies.</summary>
+    private static string Channel(SegmentEvent e)
+    {
+        if (e.Context?.TryGetValue("channel", out var channel) == true && channel.ValueKind == JsonValueKind.String)
+        {
+            return channel.GetString()!;
+        }
+
+        return e.Type switch
+        {
+            EventTypes.Page => "web",
+            EventTypes.Screen => "mobile",
+            _ => e.Context?.ContainsKey("library") == true ? "server" : "unknown",
+        };
     }
 
     /// <summary>Track calls count by event name; the other calls by their type.</summary>

@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Options;
+
+namespace Cdp.Core.Profiles;
+
+/// <summary>
+/// Folds one profile into another: identifiers united, traits by survivorship, computed traits combined,
+/// consent by the most restrictive answer. Pure and idempotent: merging the same loser twice changes nothing.
+/// </summary>
+public sealed class ProfileMerger(TraitSurvivorship survivorship, IOptions<Ingestion.ProcessingOptions> processing)
+{
+    private readonly int _recentLimit = processing.Value.RecentMessageIdsPerProfile;
+
+    /// <summary>True when <paramref name="survivor"/> already holds <paramref name="loserId"/>'s data.</summary>
+    public static bool HasMerged(Profile survivor, string loserId)
+    {
+        ArgumentNullException.ThrowIfNull(survivor);
+        return survivor.History.Exists(h => h.Kind == HistoryKinds.MergedFrom && h.OtherProfileId == loserId);
+    }
+
+    /// <summary>Applies <paramref name="loser"/> to <paramref name="survivor"/>; false if it was merged already.</summary>
+    public bool Merge(Profile survivor, Profile loser, DateTimeOffset at, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(survivor);
+        ArgumentNullException.ThrowIfNull(loser);
+        if (HasMerged(survivor, loser.Id))
+        {
+            return false;
+        }
+
+        foreach (var (name, value) in loser.Traits)
+        {
+            if (survivorship.Replaces(name, value, survivor.Traits.GetValueOrDefault(name)))
+            {
+                survivor.Traits[name] = value;
+            }
+        }
+
+        foreach (var id in loser.Identifiers)
+        {
+            var index = survivor.Identifiers.FindIndex(i => i.IdentityId == id.IdentityId);
+            if (index < 0)
+            {
+                survivor.Identifiers.Add(id);
+            }
+            else if (id.FirstSeen < survivor.Identifiers[index].FirstSeen)
+            {
+                survivor.Identifiers[index] = id;
+            }
+        }
+
+        MergeComputed(survivor.Computed, loser.Computed);
+
+        foreach (var (purpose, state) in loser.Consent)
+        {
+            survivor.Consent[purpose] = survivor.Consent.TryGetValue(purpose, out var mine) ? MostRestrictive(mine, state) : state;
+        }
+
+        foreach (var blob in loser.RawBlobs)
+        {
+            if (!survivor.RawBlobs.Contains(blob))
+            {
+                survivor.RawBlobs.Add(blob);
+            }
+        }
+
+        foreach (var messageId in loser.RecentMessageIds)
+        {
+            if (!survivor.RecentMessageIds.Contains(messageId))
+            {
+                survivor.RecentMessageIds.Add(messageId);
+            }
+        }
+
+        if (survivor.RecentMessageIds.Count > _recentLimit)
+        {
+            survivor.RecentMessageIds.RemoveRange(0, survivor.RecentMessageIds.Count - _recentLimit);
+        }
+
+        survivor.History.Add(new ProfileHistoryEntry(at, HistoryKinds.MergedFrom, reason, loser.Id));
+        return true;
+    }
+
+    /// <summary>A "no" beats a "yes": merging two records of one person must never widen what they agreed to.</summary>
+    public static ConsentState MostRestrictive(ConsentState a, ConsentState b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Granted != b.Granted)
+        {
+            return a.Granted ? b : a;
+        }
+
+        return a.UpdatedAt >= b.UpdatedAt ? a : b;
+    }
+
+    private static void MergeComputed(ComputedTraits into, ComputedTraits from)
+    {
+        if (from.FirstSeen is { } first && (into.FirstSeen is null || first < into.FirstSeen))
+        {
+            into.FirstSeen = first;
+        }
+
+        if (from.LastSeen is { } last && (into.LastSeen is null || last > into.LastSeen))
+        {
+            into.LastSeen = last;
+            into.LastChannel = from.LastChannel;
+            into.LastSource = from.LastSource;
+        }
+
+        into.EventCount += from.EventCount;
+        foreach (var (name, count) in from.EventCounts)
+        {
+            into.EventCounts[name] = into.EventCounts.GetValueOrDefault(name) + count;
+        }
+
+        foreach (var (name, sum) in from.Sums)
+        {
+            into.Sums[name] = into.Sums.GetValueOrDefault(name) + sum;
+        }
+    }
+}
