@@ -14,6 +14,7 @@ public static class CoreServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddValidatedOptions<IdentityOptions>(configuration, IdentityOptions.SectionName);
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<IdentityOptions>, IdentityOptionsValidator>();
         services.AddValidatedOptions<ProcessingOptions>(configuration, ProcessingOptions.SectionName);
         services.AddValidatedOptions<ProfileOptions>(configuration, ProfileOptions.SectionName);
 

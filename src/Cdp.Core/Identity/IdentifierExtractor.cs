@@ -42,7 +42,7 @@ public sealed partial class IdentifierExtractor
             Add(found, IdentifierTypes.AnonymousId, e.PreviousId, e.MessageId);
         }
 
-        var traits = e.Traits;
+        var traits = e.Type == EventTypes.Group ? null : e.Traits;
         if (traits is null && e.Context?.TryGetValue("traits", out var contextTraits) == true && contextTraits.ValueKind == JsonValueKind.Object)
         {
             AddFromTraits(found, contextTraits, e.MessageId);

@@ -97,7 +97,14 @@ public sealed class EventNormalizer(TimeProvider time)
             return (timestamp.Value, timestamp);
         }
 
-        return (receivedAt - (sentAt.Value - timestamp.Value), timestamp);
+        try
+        {
+            return (receivedAt - (sentAt.Value - timestamp.Value), timestamp);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return (receivedAt, timestamp);
+        }
     }
 
     private static Dictionary<string, JsonElement>? Merge(

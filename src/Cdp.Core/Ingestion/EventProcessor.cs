@@ -164,7 +164,7 @@ public sealed partial class EventProcessor(
         }
 
         var profile = target.Profile!;
-        foreach (var dropped in decision.Dropped)
+        foreach (var dropped in profile.RecentMessageIds.Contains(e.MessageId!) ? [] : decision.Dropped)
         {
             LogDropped(logger, e.MessageId!, dropped.IdentityId, dropped.Reason);
             profile.History.Add(new ProfileHistoryEntry(e.Timestamp ?? time.GetUtcNow(), HistoryKinds.IdentifierDropped,
@@ -277,10 +277,11 @@ public sealed partial class EventProcessor(
             try
             {
                 var created = pending.ETag is null;
+                var conflicts = await LinkAsync(pending, ct);
                 pending.ETag = created
                     ? await profiles.CreateAsync(profile, ct)
                     : await profiles.ReplaceAsync(profile, pending.ETag!, ct);
-                return (created, await LinkAsync(pending, ct));
+                return (created, conflicts);
             }
             catch (ConcurrencyConflictException) when (attempt < _options.MaxWriteAttempts)
             {

@@ -39,7 +39,7 @@ public static class RequestParser
 
             ValidateWellFormed(body);
             var item = ParseItem(0, body);
-            return new ParsedRequest(item.Event?.WriteKey, item.Event?.SentAt, null, null, [item]);
+            return new ParsedRequest(item.Event?.WriteKey ?? TopLevelString(body, "writeKey"u8), item.Event?.SentAt, null, null, [item]);
         }
 
         if (body.Length > IngestionLimits.MaxBatchBytes)
@@ -48,6 +48,31 @@ public static class RequestParser
         }
 
         return ParseBatch(body);
+    }
+
+    private static string? TopLevelString(ReadOnlySpan<byte> body, ReadOnlySpan<byte> name)
+    {
+        var reader = new Utf8JsonReader(body, ReaderOptions);
+        try
+        {
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var match = reader.ValueTextEquals(name);
+                reader.Read();
+                if (match && reader.TokenType == JsonTokenType.String)
+                {
+                    return reader.GetString();
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+        }
+
+        return null;
     }
 
     private static void ValidateWellFormed(ReadOnlySpan<byte> body)
@@ -69,6 +94,10 @@ public static class RequestParser
         catch (JsonException ex)
         {
             throw new InvalidRequestException($"malformed JSON: {Describe(ex)}");
+        }
+        catch (InvalidOperationException)
+        {
+            throw new InvalidRequestException("malformed JSON: invalid UTF-8");
         }
     }
 
@@ -130,6 +159,10 @@ public static class RequestParser
         catch (JsonException ex)
         {
             throw new InvalidRequestException($"malformed JSON: {Describe(ex)}");
+        }
+        catch (InvalidOperationException)
+        {
+            throw new InvalidRequestException("malformed JSON: invalid UTF-8");
         }
 
         if (items is null)
@@ -207,7 +240,7 @@ public static class RequestParser
     {
         var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? null : ex.Path.TrimStart('$', '.');
         var problem = ex.InnerException is JsonException inner ? inner.Message : ex.Message;
-        if (problem.StartsWith("The JSON value could not be converted to System.DateTimeOffset", StringComparison.Ordinal))
+        if (ex.InnerException is FormatException || problem.StartsWith("The JSON value could not be converted to System.DateTimeOffset", StringComparison.Ordinal))
         {
             problem = "must be an ISO-8601 date-time string";
         }

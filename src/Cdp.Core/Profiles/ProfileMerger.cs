@@ -115,7 +115,14 @@ public sealed class ProfileMerger(TraitSurvivorship survivorship, IOptions<Inges
 
         foreach (var (name, sum) in from.Sums)
         {
-            into.Sums[name] = into.Sums.GetValueOrDefault(name) + sum;
+            try
+            {
+                into.Sums[name] = into.Sums.GetValueOrDefault(name) + sum;
+            }
+            catch (OverflowException)
+            {
+                // A sum beyond decimal's range (7.9e28) is garbage input; keep the survivor's figure.
+            }
         }
     }
 }

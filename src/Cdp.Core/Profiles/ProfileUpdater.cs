@@ -21,6 +21,11 @@ public sealed class ProfileUpdater(IOptions<ProcessingOptions> options, IOptions
         var messageId = e.MessageId!;
         if (profile.RecentMessageIds.Contains(messageId))
         {
+            if (rawBlob is not null && !profile.RawBlobs.Contains(rawBlob))
+            {
+                profile.RawBlobs.Add(rawBlob);
+            }
+
             return false;
         }
 
@@ -86,7 +91,14 @@ public sealed class ProfileUpdater(IOptions<ProcessingOptions> options, IOptions
         {
             if (rule.Event == e.Event && e.Properties.TryGetValue(rule.Property, out var value) && TryGetNumber(value, out var number))
             {
-                computed.Sums[rule.Key] = computed.Sums.GetValueOrDefault(rule.Key) + number;
+                try
+                {
+                    computed.Sums[rule.Key] = computed.Sums.GetValueOrDefault(rule.Key) + number;
+                }
+                catch (OverflowException)
+                {
+                    // A sum beyond decimal's range (7.9e28) is garbage input; the event still counts.
+                }
             }
         }
     }

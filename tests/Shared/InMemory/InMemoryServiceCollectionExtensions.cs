@@ -21,6 +21,7 @@ internal static class InMemoryServiceCollectionExtensions
         Register<IRawEventArchive, InMemoryRawEventArchive>(services, _ => new InMemoryRawEventArchive());
         Register<ISourceDirectory, InMemorySourceDirectory>(services, _ => new InMemorySourceDirectory());
         Register<IEventQueue, InMemoryEventQueue>(services, _ => new InMemoryEventQueue());
+        Register<IMergeScheduler, InMemoryMergeScheduler>(services, _ => new InMemoryMergeScheduler());
         return services;
     }
 
