@@ -21,6 +21,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<EventNormalizer>();
         services.AddSingleton<EventIntake>();
+        services.AddSingleton<QueuedEventReader>();
         services.AddSingleton<IdentityHasher>();
         services.AddSingleton<IdentifierExtractor>();
         services.AddSingleton<TraitSurvivorship>();

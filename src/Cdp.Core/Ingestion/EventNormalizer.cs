@@ -8,7 +8,7 @@ namespace Cdp.Core.Ingestion;
 /// </summary>
 public sealed class EventNormalizer(TimeProvider time)
 {
-    public const int MaxMessageIdLength = 256;
+    public const int MaxMessageIdLength = 255;
     public const int MaxIdLength = 1024;
 
     /// <summary>Returns the event ready to queue, or the reason it is refused.</summary>

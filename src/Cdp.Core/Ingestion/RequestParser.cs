@@ -197,7 +197,7 @@ public static class RequestParser
         return items;
     }
 
-    private static ParsedItem ParseItem(int index, ReadOnlySpan<byte> json)
+    internal static ParsedItem ParseItem(int index, ReadOnlySpan<byte> json)
     {
         if (json.Length > IngestionLimits.MaxEventBytes)
         {

@@ -82,7 +82,7 @@ public sealed class WorkflowEpisode : IOrchestrationContext
                 return Task.FromException<TResult>(new InvalidOperationException(_violation));
             }
         }
-        if (sequence >= 0)
+        else
         {
             scheduled = new ScheduledActivity(sequence, name, WorkflowJson.Serialize(input, input?.GetType() ?? typeof(object)), retry);
         }
@@ -160,9 +160,7 @@ public sealed class WorkflowEpisode : IOrchestrationContext
             return new EpisodeOutcome.Failed("The workflow was canceled.");
         }
 
-        var waiting = _calls.Where(c => !_recorded.ContainsKey(c.Key)).Select(c => c.Value.Scheduled).OfType<ScheduledActivity>().ToList();
-        var again = _calls.Values.Select(c => c.Scheduled).OfType<ScheduledActivity>().ToList();
-        if (waiting.Count > 0) { waiting = again; }
+        var waiting = _calls.Values.Select(c => c.Scheduled).OfType<ScheduledActivity>().ToList();
         return waiting.Count > 0
             ? new EpisodeOutcome.Waiting(waiting)
             : new EpisodeOutcome.Failed(

@@ -1,0 +1,50 @@
+using Azure.Storage.Blobs;
+using Cdp.Azure.Blobs;
+using Cdp.Azure.Cosmos;
+using Cdp.Azure.Identity;
+using Cdp.Azure.Ingestion;
+using Cdp.Azure.Profiles;
+using Cdp.Core;
+using Cdp.Core.Identity;
+using Cdp.Core.Ingestion;
+using Cdp.Core.Profiles;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Cdp.Azure;
+
+public static class AzureServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the Cosmos DB and Blob Storage implementations of the Core ports, their clients (one of each per
+    /// process) and the configured sources. The event queue is not here: the Functions host writes to Event Hubs
+    /// through its output binding.
+    /// </summary>
+    public static IServiceCollection AddCdpAzure(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddValidatedOptions<CdpAzureOptions>(configuration, CdpAzureOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CdpAzureOptions>, CdpAzureOptionsValidator>());
+        services.AddValidatedOptions<SourceDirectoryOptions>(configuration, SourceDirectoryOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SourceDirectoryOptions>, SourceDirectoryOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CdpCredential>();
+        services.TryAddSingleton(sp => CosmosClientFactory.Create(Options(sp), sp.GetRequiredService<CdpCredential>()));
+        services.TryAddSingleton(sp => BlobServiceClientFactory.Create(Options(sp), sp.GetRequiredService<CdpCredential>()));
+        services.TryAddSingleton<CosmosContainers>();
+
+        services.AddSingleton<IProfileStore>(sp => new CosmosProfileStore(sp.GetRequiredService<CosmosContainers>().Profiles));
+        services.AddSingleton<ITimelineStore>(sp => new CosmosTimelineStore(sp.GetRequiredService<CosmosContainers>().Events));
+        services.AddSingleton<IIdentityIndex>(sp => new CosmosIdentityIndex(sp.GetRequiredService<CosmosContainers>().Identities));
+        services.AddSingleton<IDedupStore>(sp => new CosmosDedupStore(sp.GetRequiredService<CosmosContainers>().Dedup, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IRawEventArchive>(sp => new BlobRawEventArchive(
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).RawEventsBlobContainer)));
+        services.AddSingleton<ISourceDirectory, ConfiguredSourceDirectory>();
+        return services;
+    }
+
+    private static CdpAzureOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<CdpAzureOptions>>().Value;
+}

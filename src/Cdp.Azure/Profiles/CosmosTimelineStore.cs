@@ -1,0 +1,147 @@
+using System.Net;
+using Cdp.Core.Profiles;
+using Microsoft.Azure.Cosmos;
+
+namespace Cdp.Azure.Profiles;
+
+/// <summary>
+/// Timelines in the <c>events</c> container (partition key <c>/profileId</c>, id = messageId). A profile's events
+/// share one partition, so they are written in transactional batches and paged by a single-partition query.
+/// The container needs a composite index on (timestamp DESC, id DESC) for the paging query.
+/// </summary>
+internal sealed class CosmosTimelineStore(Container container) : ITimelineStore
+{
+    /// <summary>The most operations Cosmos DB accepts in one transactional batch.</summary>
+    internal const int MaxBatchOperations = 100;
+
+    /// <summary>Rounds of "some already exist, write the rest" before a batch is given up on (each round needs a new writer racing us).</summary>
+    private const int MaxConflictRounds = 3;
+
+    /// <summary>Newest first; the id breaks ties so pages never overlap or skip.</summary>
+    internal const string NewestFirstQuery = "SELECT * FROM c ORDER BY c.timestamp DESC, c.id DESC";
+
+    private const string ExistingIdsQuery = "SELECT VALUE c.id FROM c WHERE ARRAY_CONTAINS(@ids, c.id)";
+
+    private static readonly TransactionalBatchItemRequestOptions WriteOptions = new() { EnableContentResponseOnWrite = false };
+
+    /// <summary>Creates the events not stored yet; an event already on the timeline is left exactly as it is.</summary>
+    public async Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(profileId);
+        ArgumentNullException.ThrowIfNull(events);
+
+        // A batch may not touch one id twice; the first copy wins, as it does across calls.
+        var byId = new Dictionary<string, TimelineEvent>(events.Count, StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (!string.Equals(e.ProfileId, profileId, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"event {e.Id} belongs to profile {e.ProfileId}, not {profileId}", nameof(events));
+            }
+
+            byId.TryAdd(e.Id, ToStored(e));
+        }
+
+        var all = byId.Values.ToList();
+        var partition = new PartitionKey(profileId);
+        for (var start = 0; start < all.Count; start += MaxBatchOperations)
+        {
+            await CreateAsync(partition, all.GetRange(start, Math.Min(MaxBatchOperations, all.Count - start)), cancellationToken);
+        }
+    }
+
+    public async Task<TimelinePage> GetPageAsync(string profileId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(profileId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+
+        var events = new List<TimelineEvent>(Math.Min(pageSize, 1000));
+        var token = continuationToken;
+        try
+        {
+            do
+            {
+                // A query page may come back short of MaxItemCount; keep reading so callers get full pages.
+                var options = new QueryRequestOptions { PartitionKey = new PartitionKey(profileId), MaxItemCount = pageSize - events.Count };
+                using var iterator = container.GetItemQueryIterator<TimelineEvent>(new QueryDefinition(NewestFirstQuery), token, options);
+                if (!iterator.HasMoreResults)
+                {
+                    token = null;
+                    break;
+                }
+
+                var response = await iterator.ReadNextAsync(cancellationToken);
+                events.AddRange(response);
+                token = response.ContinuationToken;
+            }
+            while (token is not null && events.Count < pageSize);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.BadRequest && continuationToken is not null && events.Count == 0)
+        {
+            // Tokens travel through clients; one that Cosmos DB cannot parse is the caller's mistake, not a fault.
+            throw new ArgumentException("The continuation token was not issued by this timeline.", nameof(continuationToken), e);
+        }
+
+        return new TimelinePage(events, token);
+    }
+
+    private async Task CreateAsync(PartitionKey partition, List<TimelineEvent> chunk, CancellationToken cancellationToken)
+    {
+        for (var round = 1; chunk.Count > 0; round++)
+        {
+            var batch = container.CreateTransactionalBatch(partition);
+            foreach (var e in chunk)
+            {
+                batch.CreateItem(e, WriteOptions);
+            }
+
+            using var response = await batch.ExecuteAsync(cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            if (response.StatusCode == HttpStatusCode.Conflict && round < MaxConflictRounds)
+            {
+                // A redelivery: some events are stored already. The batch is atomic, so nothing was written;
+                // look up which ids exist (one query, not one round trip per event) and create the rest.
+                var existing = await ExistingIdsAsync(partition, chunk, cancellationToken);
+                chunk = chunk.FindAll(e => !existing.Contains(e.Id));
+                continue;
+            }
+
+            if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge && chunk.Count > 1)
+            {
+                // 100 events of up to 32 KB can pass the 2 MB batch limit; two halves carry the same events.
+                var half = chunk.Count / 2;
+                await CreateAsync(partition, chunk.GetRange(0, half), cancellationToken);
+                await CreateAsync(partition, chunk.GetRange(half, chunk.Count - half), cancellationToken);
+                return;
+            }
+
+            throw new CosmosException(
+                $"Writing {chunk.Count} timeline events failed: {response.ErrorMessage}",
+                response.StatusCode,
+                0,
+                response.ActivityId,
+                response.RequestCharge);
+        }
+    }
+
+    private async Task<HashSet<string>> ExistingIdsAsync(PartitionKey partition, List<TimelineEvent> chunk, CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition(ExistingIdsQuery).WithParameter("@ids", chunk.ConvertAll(e => e.Id));
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        using var iterator = container.GetItemQueryIterator<string>(query, null, new QueryRequestOptions { PartitionKey = partition });
+        while (iterator.HasMoreResults)
+        {
+            existing.UnionWith(await iterator.ReadNextAsync(cancellationToken));
+        }
+
+        return existing;
+    }
+
+    /// <summary>ORDER BY compares the ISO 8601 strings, which sort by instant only when every offset is the same: store UTC.</summary>
+    private static TimelineEvent ToStored(TimelineEvent e) =>
+        e.Timestamp.Offset == TimeSpan.Zero ? e : e with { Timestamp = e.Timestamp.ToUniversalTime() };
+}

@@ -1,0 +1,25 @@
+using Cdp.Core.Ingestion;
+using Cdp.Functions.Profiles;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Cdp.Functions.Ingestion;
+
+/// <summary>Processes batches from the hub: identity resolution, profile update, archive (all in Core).</summary>
+public sealed class ProcessEventsFunction(QueuedEventReader reader, EventProcessor processor, ILogger<ProcessEventsFunction> logger)
+{
+    // Exceptions propagate on purpose. Without a retry policy the trigger would checkpoint past a failed batch
+    // and lose it; with one the batch is retried until it succeeds (Core's processing is idempotent). A message
+    // that can never succeed does not block the partition: EventHubMessages skips it before processing.
+    [Function("ProcessEvents")]
+    [ExponentialBackoffRetry(-1, "00:00:05", "00:15:00")]
+    public async Task Run(
+        [EventHubTrigger(EventHub.Name, Connection = EventHub.Connection)] string[] events,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken)
+    {
+        var parsed = EventHubMessages.Parse(reader, events, logger);
+        await processor.ProcessAsync(parsed, new DurableMergeScheduler(durable), cancellationToken);
+    }
+}

@@ -1,0 +1,22 @@
+using Cdp.Azure;
+using Cdp.Core;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Cdp.Functions;
+
+/// <summary>The isolated worker: a chain of registrations, then run. Every rule lives in Core.</summary>
+public static class Program
+{
+    public static void Main(string[] args)
+    {
+        var builder = FunctionsApplication.CreateBuilder(args);
+        builder.ConfigureFunctionsWebApplication();
+        builder.Services.AddCdpCore(builder.Configuration);
+        builder.Services.AddCdpAzure(builder.Configuration);
+        builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
+        builder.Build().Run();
+    }
+}

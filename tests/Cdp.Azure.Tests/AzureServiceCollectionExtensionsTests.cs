@@ -1,0 +1,114 @@
+using Azure.Storage.Blobs;
+using Cdp.Azure.Ingestion;
+using Cdp.Core.Identity;
+using Cdp.Core.Ingestion;
+using Cdp.Core.Profiles;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Cdp.Azure.Tests;
+
+public sealed class AzureServiceCollectionExtensionsTests
+{
+    private static readonly Dictionary<string, string?> Valid = new()
+    {
+        ["Cdp:Azure:CosmosEndpoint"] = "https://localhost:8081/",
+        ["Cdp:Azure:CosmosKey"] = TestSettings.EmulatorKey,
+        ["Cdp:Azure:BlobConnectionString"] = "UseDevelopmentStorage=true",
+    };
+
+    [Fact]
+    public void AddCdpAzure_EmulatorSettings_ResolvesEveryPortWithoutANetworkCall()
+    {
+        using var services = Build(Valid);
+
+        StartupValidator(services).Validate();
+        Assert.NotNull(services.GetRequiredService<IProfileStore>());
+        Assert.NotNull(services.GetRequiredService<ITimelineStore>());
+        Assert.NotNull(services.GetRequiredService<IIdentityIndex>());
+        Assert.NotNull(services.GetRequiredService<IDedupStore>());
+        Assert.NotNull(services.GetRequiredService<IRawEventArchive>());
+        Assert.NotNull(services.GetRequiredService<ISourceDirectory>());
+        Assert.Null(services.GetService<IEventQueue>());
+    }
+
+    [Fact]
+    public void AddCdpAzure_Defaults_UseTheDesignContainerNamesAndOneSharedClient()
+    {
+        using var services = Build(Valid);
+
+        var options = services.GetRequiredService<IOptions<CdpAzureOptions>>().Value;
+        Assert.Equal(
+            ["cdp", "profiles", "identities", "events", "segments", "privacy", "dedup"],
+            [options.DatabaseName, options.ProfilesContainer, options.IdentitiesContainer, options.EventsContainer, options.SegmentsContainer, options.PrivacyContainer, options.DedupContainer]);
+        Assert.Equal(
+            ["raw-events", "exports", "access-packages", "certificates"],
+            [options.RawEventsBlobContainer, options.ExportsBlobContainer, options.AccessPackagesBlobContainer, options.CertificatesBlobContainer]);
+        Assert.Same(services.GetRequiredService<CosmosClient>(), services.GetRequiredService<CosmosClient>());
+        Assert.Equal("devstoreaccount1", services.GetRequiredService<BlobServiceClient>().AccountName);
+    }
+
+    [Fact]
+    public void AddCdpAzure_ManagedIdentitySettings_BuildsClientsWithoutKeys()
+    {
+        using var services = Build(new()
+        {
+            ["Cdp:Azure:CosmosEndpoint"] = "https://cdp-test.documents.azure.com:443/",
+            ["Cdp:Azure:BlobServiceUri"] = "https://cdptest.blob.core.windows.net",
+            ["Cdp:Azure:ManagedIdentityClientId"] = "00000000-0000-0000-0000-000000000001",
+        });
+
+        StartupValidator(services).Validate();
+        Assert.Equal(new Uri("https://cdp-test.documents.azure.com:443/"), services.GetRequiredService<CosmosClient>().Endpoint);
+        Assert.Equal("cdptest", services.GetRequiredService<BlobServiceClient>().AccountName);
+    }
+
+    [Theory]
+    [InlineData("Cdp:Azure:CosmosEndpoint", null, "Cdp:Azure:CosmosEndpoint is required")]
+    [InlineData("Cdp:Azure:BlobConnectionString", null, "Cdp:Azure:BlobServiceUri (e.g.")]
+    [InlineData("Cdp:Azure:BlobServiceUri", "https://cdptest.blob.core.windows.net", "Set only one of Cdp:Azure:BlobServiceUri and Cdp:Azure:BlobConnectionString")]
+    [InlineData("Cdp:Azure:RawEventsBlobContainer", "Raw_Events", "Cdp:Azure:RawEventsBlobContainer must be")]
+    [InlineData("Cdp:Azure:DedupContainer", "events", "must name six different Cosmos DB containers")]
+    [InlineData("Cdp:Azure:DatabaseName", "", "Cdp:Azure:DatabaseName")]
+    public void AddCdpAzure_BadSetting_FailsAtStartNamingTheSetting(string key, string? value, string message)
+    {
+        using var services = Build(new(Valid) { [key] = value });
+
+        var thrown = Assert.ThrowsAny<OptionsValidationException>(() => StartupValidator(services).Validate());
+        Assert.Contains(message, thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddCdpAzure_WriteKeyPastedWhereItsHashBelongs_FailsAtStartNamingTheSetting()
+    {
+        using var services = Build(new(Valid) { ["Cdp:Sources:0:Id"] = "web", ["Cdp:Sources:0:WriteKeySha256"] = "my-secret-write-key" });
+
+        var thrown = Assert.ThrowsAny<OptionsValidationException>(() => StartupValidator(services).Validate());
+        Assert.Contains("Cdp:Sources:0:WriteKeySha256 must be the SHA-256 of the write key", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddCdpAzure_SourceWithKeyHash_AcceptsThatWriteKey()
+    {
+        using var services = Build(new(Valid)
+        {
+            ["Cdp:Sources:0:Id"] = "web",
+            ["Cdp:Sources:0:Name"] = "Website",
+            ["Cdp:Sources:0:WriteKeySha256"] = ConfiguredSourceDirectory.HashOf("wk-web"),
+        });
+
+        StartupValidator(services).Validate();
+        var source = await services.GetRequiredService<ISourceDirectory>().FindByWriteKeyAsync("wk-web", CancellationToken.None);
+        Assert.Equal(new Source("web", "Website"), source);
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection().AddCdpAzure(configuration).BuildServiceProvider();
+    }
+
+    private static IStartupValidator StartupValidator(IServiceProvider services) => services.GetRequiredService<IStartupValidator>();
+}
