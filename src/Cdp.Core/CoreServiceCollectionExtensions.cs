@@ -1,6 +1,7 @@
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
+using Cdp.Core.Workflows;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +31,15 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ProfileMerger>();
         services.AddSingleton<EventProcessor>();
         services.AddSingleton<ProfileLookup>();
+        services.AddSingleton<LiveProfiles>();
+
+        services.AddWorkflow<MergeWorkflow>();
+        services.AddWorkflowActivity<PlanMergeActivity>();
+        services.AddWorkflowActivity<TombstoneProfileActivity>();
+        services.AddWorkflowActivity<FoldProfileActivity>();
+        services.AddWorkflowActivity<RepointIdentitiesActivity>();
+        services.AddWorkflowActivity<MoveTimelineActivity>();
+        services.AddWorkflowActivity<StripTombstoneActivity>();
         return services;
     }
 

@@ -50,6 +50,17 @@ internal sealed class CosmosTimelineStore(Container container) : ITimelineStore
         }
     }
 
+    /// <summary>Drops the profile's whole partition in one server-side operation.</summary>
+    public async Task DeleteAllAsync(string profileId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(profileId);
+        using var response = await container.DeleteAllItemsByPartitionKeyStreamAsync(new PartitionKey(profileId), cancellationToken: cancellationToken);
+        if (!response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.NotFound)
+        {
+            response.EnsureSuccessStatusCode();
+        }
+    }
+
     public async Task<TimelinePage> GetPageAsync(string profileId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(profileId);

@@ -19,4 +19,7 @@ public interface ITimelineStore
     Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, CancellationToken cancellationToken);
 
     Task<TimelinePage> GetPageAsync(string profileId, int pageSize, string? continuationToken, CancellationToken cancellationToken);
+
+    /// <summary>Removes a profile's whole timeline (its partition); removing an empty one is not an error.</summary>
+    Task DeleteAllAsync(string profileId, CancellationToken cancellationToken);
 }

@@ -76,6 +76,8 @@ public sealed class ProfileMerger(TraitSurvivorship survivorship, IOptions<Inges
             survivor.RecentMessageIds.RemoveRange(0, survivor.RecentMessageIds.Count - _recentLimit);
         }
 
+        // The loser's own history travels along, so a chain of merges stays readable (and idempotent) on the survivor.
+        survivor.History.AddRange(loser.History.Where(h => h.Kind != HistoryKinds.MergedInto));
         survivor.History.Add(new ProfileHistoryEntry(at, HistoryKinds.MergedFrom, reason, loser.Id));
         return true;
     }

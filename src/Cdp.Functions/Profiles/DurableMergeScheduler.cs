@@ -8,7 +8,7 @@ namespace Cdp.Functions.Profiles;
 internal sealed class DurableMergeScheduler(DurableTaskClient client) : IMergeScheduler
 {
     /// <summary>The merge orchestrator's function name; the orchestration itself is added with the merge workflow.</summary>
-    public const string OrchestrationName = "MergeProfiles";
+    public const string OrchestrationName = Cdp.Core.Identity.MergeWorkflow.WorkflowName;
 
     public async Task ScheduleAsync(MergeRequest request, CancellationToken cancellationToken)
     {

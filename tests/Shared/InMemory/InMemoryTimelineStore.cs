@@ -26,6 +26,13 @@ internal sealed class InMemoryTimelineStore : ITimelineStore
         return Task.CompletedTask;
     }
 
+    public Task DeleteAllAsync(string profileId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profileId);
+        _partitions.TryRemove(profileId, out _);
+        return Task.CompletedTask;
+    }
+
     public Task<TimelinePage> GetPageAsync(string profileId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profileId);

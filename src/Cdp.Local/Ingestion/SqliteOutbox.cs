@@ -1,0 +1,213 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Cdp.Core;
+using Cdp.Core.Ingestion;
+using Cdp.Local.Storage;
+
+namespace Cdp.Local.Ingestion;
+
+/// <summary>
+/// The outbox table. Enqueues use group commit: one writer loop collects every enqueue waiting at that moment and
+/// commits them in one transaction, so many concurrent requests share one fsync and each still returns only
+/// once its events are durable.
+/// </summary>
+public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
+{
+    /// <summary>Caps one group commit, so a flood of requests cannot hold the write lock for long.</summary>
+    private const int MaxRowsPerCommit = 10_000;
+
+    private const string InsertSql = "INSERT INTO outbox (body) VALUES ($body)";
+    private const string OldestSql = "SELECT seq, body FROM outbox ORDER BY seq LIMIT $limit";
+    private const string DeleteSql = "DELETE FROM outbox WHERE seq <= $last";
+    private const string CountSql = "SELECT count(*) FROM outbox";
+
+    private readonly SqliteDatabase _database;
+    private readonly Channel<PendingEnqueue> _pending = Channel.CreateUnbounded<PendingEnqueue>(
+        new UnboundedChannelOptions { SingleReader = true });
+
+    // Starts signalled: rows left by a previous run are events the consumer has not yet seen.
+    private readonly SemaphoreSlim _signal = new(1, 1);
+    private readonly Lock _signalGate = new();
+    private readonly Task _writerLoop;
+
+    public SqliteOutbox(SqliteDatabase database)
+    {
+        _database = database;
+
+        // Without the caller's execution context, so the loop never inherits an ambient transaction.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _writerLoop = Task.Run(WriteLoopAsync);
+        }
+    }
+
+    public async Task EnqueueAsync(IReadOnlyList<SegmentEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        // Serialised on the caller's thread, so the single writer only inserts.
+        var bodies = new byte[events.Count][];
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            bodies[i] = JsonSerializer.SerializeToUtf8Bytes(events[i], CdpJsonContext.Default.SegmentEvent);
+        }
+
+        if (_database.InTransaction)
+        {
+            // Inside a transaction the writer loop would wait for the lock this flow holds: write in place.
+            await _database.WriteAsync(session => Insert(session, bodies), cancellationToken);
+            Signal();
+            return;
+        }
+
+        var item = new PendingEnqueue(bodies);
+        ObjectDisposedException.ThrowIf(!_pending.Writer.TryWrite(item), this);
+
+        // Cancelling stops the wait, not the commit: a cancelled caller's events may still be queued (at-least-once).
+        await item.Committed.Task.WaitAsync(cancellationToken);
+    }
+
+    public async Task<int> ProcessNextAsync(
+        int maxEvents,
+        Func<IReadOnlyList<SegmentEvent>, CancellationToken, Task> handler,
+        CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEvents, 1);
+        ArgumentNullException.ThrowIfNull(handler);
+        var handled = 0;
+        await _database.RunInTransactionAsync(async () =>
+        {
+            var (events, lastSeq) = _database.Read(session => ReadOldest(session, maxEvents));
+            if (events.Count == 0)
+            {
+                return;
+            }
+
+            await handler(events, cancellationToken);
+            await _database.WriteAsync(session =>
+            {
+                var command = session.Command(DeleteSql, "$last");
+                command.Parameters[0].Value = lastSeq;
+                return command.ExecuteNonQuery();
+            }, cancellationToken);
+            handled = events.Count;
+        }, cancellationToken);
+        return handled;
+    }
+
+    public Task<long> CountAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_database.Read(session => (long)session.Command(CountSql).ExecuteScalar()!));
+    }
+
+    public async Task WaitForEventsAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        await _signal.WaitAsync(timeout, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await _writerLoop;
+        _signal.Dispose();
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _pending.Reader;
+        var group = new List<PendingEnqueue>();
+        while (await reader.WaitToReadAsync())
+        {
+            group.Clear();
+            var rows = 0;
+            while (rows < MaxRowsPerCommit && reader.TryRead(out var item))
+            {
+                group.Add(item);
+                rows += item.Bodies.Length;
+            }
+
+            try
+            {
+                await _database.WriteAsync(session =>
+                {
+                    foreach (var item in group)
+                    {
+                        Insert(session, item.Bodies);
+                    }
+
+                    return rows;
+                }, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // Nothing of this group was committed: every caller in it gets the failure and may retry.
+                foreach (var item in group)
+                {
+                    item.Committed.TrySetException(ex);
+                }
+
+                continue;
+            }
+
+            foreach (var item in group)
+            {
+                item.Committed.TrySetResult();
+            }
+
+            Signal();
+        }
+    }
+
+    private static int Insert(SqliteSession session, byte[][] bodies)
+    {
+        var command = session.Command(InsertSql, "$body");
+        foreach (var body in bodies)
+        {
+            command.Parameters[0].Value = body;
+            command.ExecuteNonQuery();
+        }
+
+        return bodies.Length;
+    }
+
+    private static (List<SegmentEvent> Events, long LastSeq) ReadOldest(SqliteSession session, int maxEvents)
+    {
+        var command = session.Command(OldestSql, "$limit");
+        command.Parameters[0].Value = maxEvents;
+        var events = new List<SegmentEvent>(Math.Min(maxEvents, 1024));
+        var last = 0L;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            last = reader.GetInt64(0);
+            events.Add(JsonSerializer.Deserialize(reader.GetFieldValue<byte[]>(1), CdpJsonContext.Default.SegmentEvent)
+                ?? throw new InvalidDataException($"outbox row {last} has an empty body"));
+        }
+
+        return (events, last);
+    }
+
+    /// <summary>Auto-reset: one signal however many enqueues happened since the consumer last waited.</summary>
+    private void Signal()
+    {
+        lock (_signalGate)
+        {
+            if (_signal.CurrentCount == 0)
+            {
+                _signal.Release();
+            }
+        }
+    }
+
+    private sealed class PendingEnqueue(byte[][] bodies)
+    {
+        public byte[][] Bodies { get; } = bodies;
+
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

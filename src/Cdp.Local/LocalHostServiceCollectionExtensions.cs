@@ -1,0 +1,57 @@
+using System.Text.Json.Serialization;
+using Cdp.Core;
+using Cdp.Core.Identity;
+using Cdp.Local.Import;
+using Cdp.Local.Ingestion;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Cdp.Local;
+
+public static class LocalHostDefaults
+{
+    /// <summary>Where the host listens when no --urls, ASPNETCORE_URLS or Urls setting says otherwise: loopback only.</summary>
+    public const string Url = "http://127.0.0.1:7071";
+
+    /// <summary>True when neither --urls, ASPNETCORE_URLS, Urls nor ASPNETCORE_HTTP(S)_PORTS chose where to listen.</summary>
+    public static bool HasNoListenAddress(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return string.IsNullOrEmpty(configuration[WebHostDefaults.ServerUrlsKey])
+            && string.IsNullOrEmpty(configuration["http_ports"])
+            && string.IsNullOrEmpty(configuration["https_ports"]);
+    }
+}
+
+public static class LocalHostServiceCollectionExtensions
+{
+    /// <summary>The embedded host: Core, SQLite storage, the outbox processor and the default source.</summary>
+    public static IServiceCollection AddCdpLocal(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddCdpLocalServices(configuration);
+        services.AddSingleton<DefaultSourceAnnouncer>();
+        services.AddHostedService(sp => sp.GetRequiredService<DefaultSourceAnnouncer>());
+        services.AddHostedService<OutboxProcessor>();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, LocalJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(1, CdpJsonContext.Default);
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        return services;
+    }
+
+    /// <summary>Everything but the hosted services: what the import command needs to run against the same data directory.</summary>
+    public static IServiceCollection AddCdpLocalServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddCdpCore(configuration);
+        services.AddCdpLocalStorage(configuration);
+        services.AddValidatedOptions<LocalProcessingOptions>(configuration, LocalProcessingOptions.SectionName);
+        services.AddValidatedOptions<DefaultSourceOptions>(configuration, DefaultSourceOptions.SectionName);
+        services.AddSingleton<IPostConfigureOptions<IdentityOptions>, PepperFile>();
+        services.AddSingleton<DefaultSource>();
+        services.AddSingleton<FileImporter>();
+        services.TryAddSingleton<IMergeScheduler, MergeRequestLog>();
+        return services;
+    }
+}

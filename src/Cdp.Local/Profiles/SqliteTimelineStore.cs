@@ -1,0 +1,140 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json;
+using Cdp.Core;
+using Cdp.Core.Profiles;
+using Cdp.Local.Storage;
+
+namespace Cdp.Local.Profiles;
+
+/// <summary>
+/// Timelines keyed by (profile, event id). Pages run newest first by timestamp, then id, and resume after
+/// the last row returned (keyset paging), so events appended while a reader pages never shift its pages.
+/// </summary>
+public sealed class SqliteTimelineStore(SqliteDatabase database) : ITimelineStore
+{
+    private const string InsertSql =
+        "INSERT INTO timeline (profile_id, id, ts, body) VALUES ($profile, $id, $ts, $body) ON CONFLICT (profile_id, id) DO NOTHING";
+
+    private const string FirstPageSql =
+        "SELECT id, ts, body FROM timeline WHERE profile_id = $profile ORDER BY ts DESC, id DESC LIMIT $limit";
+
+    private const string NextPageSql =
+        "SELECT id, ts, body FROM timeline WHERE profile_id = $profile AND (ts, id) < ($ts, $id) ORDER BY ts DESC, id DESC LIMIT $limit";
+
+    public async Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profileId);
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        var rows = new (string Id, long Ticks, byte[] Body)[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            rows[i] = (e.Id, e.Timestamp.UtcTicks, JsonSerializer.SerializeToUtf8Bytes(e, CdpJsonContext.Default.TimelineEvent));
+        }
+
+        await database.WriteAsync(session =>
+        {
+            var command = session.Command(InsertSql, "$profile", "$id", "$ts", "$body");
+            command.Parameters[0].Value = profileId;
+            foreach (var (id, ticks, body) in rows)
+            {
+                command.Parameters[1].Value = id;
+                command.Parameters[2].Value = ticks;
+                command.Parameters[3].Value = body;
+                command.ExecuteNonQuery();
+            }
+
+            return rows.Length;
+        }, cancellationToken);
+    }
+
+    public Task DeleteAllAsync(string profileId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profileId);
+        return database.WriteAsync(session =>
+        {
+            var command = session.Command("DELETE FROM timeline WHERE profile_id = $profile", "$profile");
+            command.Parameters[0].Value = profileId;
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+    }
+
+    public Task<TimelinePage> GetPageAsync(string profileId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profileId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = continuationToken is null ? ((long Ticks, string Id)?)null : PageCursor.Parse(continuationToken);
+        return Task.FromResult(database.Read(session =>
+        {
+            var command = after is null
+                ? session.Command(FirstPageSql, "$profile", "$limit")
+                : session.Command(NextPageSql, "$profile", "$limit", "$ts", "$id");
+            command.Parameters[0].Value = profileId;
+            command.Parameters[1].Value = pageSize + 1;
+            if (after is { } cursor)
+            {
+                command.Parameters[2].Value = cursor.Ticks;
+                command.Parameters[3].Value = cursor.Id;
+            }
+
+            var events = new List<TimelineEvent>(Math.Min(pageSize, 256));
+            string? next = null;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                if (events.Count == pageSize)
+                {
+                    // One row past the page: there is more, resume after the last row returned.
+                    var last = events[^1];
+                    next = PageCursor.Format(last.Timestamp.UtcTicks, last.Id);
+                    break;
+                }
+
+                events.Add(JsonSerializer.Deserialize(reader.GetFieldValue<byte[]>(2), CdpJsonContext.Default.TimelineEvent)
+                    ?? throw new InvalidDataException($"timeline event {reader.GetString(0)} has an empty body"));
+            }
+
+            return new TimelinePage(events, next);
+        }));
+    }
+
+    /// <summary>The opaque continuation token: base64url of the last row's (ticks, id).</summary>
+    private static class PageCursor
+    {
+        public static string Format(long ticks, string id)
+        {
+            var bytes = new byte[8 + Encoding.UTF8.GetByteCount(id)];
+            BinaryPrimitives.WriteInt64BigEndian(bytes, ticks);
+            Encoding.UTF8.GetBytes(id, bytes.AsSpan(8));
+            return Base64Url.EncodeToString(bytes);
+        }
+
+        public static (long Ticks, string Id) Parse(string token)
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = Base64Url.DecodeFromChars(token);
+            }
+            catch (FormatException)
+            {
+                bytes = [];
+            }
+
+            if (bytes.Length <= 8)
+            {
+                throw new ArgumentException("continuationToken is not one this timeline issued", nameof(token));
+            }
+
+            return (BinaryPrimitives.ReadInt64BigEndian(bytes), Encoding.UTF8.GetString(bytes.AsSpan(8)));
+        }
+    }
+}

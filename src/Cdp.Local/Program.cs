@@ -1,0 +1,26 @@
+using Cdp.Local;
+using Cdp.Local.Import;
+using Cdp.Local.Ingestion;
+using Cdp.Local.Profiles;
+
+if (args is ["import", .. var importArgs])
+{
+    return await ImportCommand.RunAsync(importArgs, Console.Out, Console.Error);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+if (LocalHostDefaults.HasNoListenAddress(builder.Configuration))
+{
+    builder.WebHost.UseUrls(LocalHostDefaults.Url);
+}
+
+builder.Services.AddCdpLocal(builder.Configuration);
+
+var app = builder.Build();
+app.MapIngestionApi();
+app.MapProfilesApi();
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, public so functional tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

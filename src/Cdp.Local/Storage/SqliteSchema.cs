@@ -1,0 +1,85 @@
+namespace Cdp.Local.Storage;
+
+/// <summary>
+/// DDL another part of the local host needs (e.g. a workflow journal). Register it as a singleton and the
+/// database runs it at open, after the core schema; it must be idempotent (<c>CREATE ... IF NOT EXISTS</c>).
+/// </summary>
+public sealed record SqliteSchemaScript(string Name, string Sql);
+
+/// <summary>
+/// The tables behind the Core ports. Bodies are UTF-8 JSON BLOBs: <c>CAST(body AS TEXT)</c> shows them.
+/// Tables with JSON bodies keep a rowid, so new rows append and only the small key index takes random inserts;
+/// WITHOUT ROWID is kept for the narrow tables, where it saves that second index.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>Bumped when a released schema changes shape; a newer database is refused rather than misread.</summary>
+    public const int Version = 1;
+
+    public const string Core = """
+        CREATE TABLE IF NOT EXISTS outbox (
+            seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+            body BLOB NOT NULL);
+
+        CREATE TABLE IF NOT EXISTS profiles (
+            id   TEXT PRIMARY KEY,
+            etag INTEGER NOT NULL,
+            body BLOB NOT NULL);
+
+        CREATE TABLE IF NOT EXISTS timeline (
+            profile_id TEXT NOT NULL,
+            id         TEXT NOT NULL,
+            ts         INTEGER NOT NULL,
+            body       BLOB NOT NULL,
+            PRIMARY KEY (profile_id, id));
+        CREATE INDEX IF NOT EXISTS timeline_newest_first ON timeline (profile_id, ts DESC, id DESC);
+
+        CREATE TABLE IF NOT EXISTS identities (
+            id         TEXT PRIMARY KEY,
+            profile_id TEXT NOT NULL,
+            first_seen INTEGER NOT NULL,
+            last_seen  INTEGER NOT NULL,
+            etag       INTEGER NOT NULL) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS dedup (
+            message_id TEXT PRIMARY KEY,
+            expires_at INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS dedup_by_expiry ON dedup (expires_at);
+
+        CREATE TABLE IF NOT EXISTS sources (
+            id               TEXT PRIMARY KEY,
+            name             TEXT NOT NULL,
+            write_key_sha256 TEXT NOT NULL UNIQUE,
+            created_at       INTEGER NOT NULL) WITHOUT ROWID;
+        """;
+
+    public static void Apply(SqliteSession session, IEnumerable<SqliteSchemaScript> extra)
+    {
+        using var versionCommand = session.Connection.CreateCommand();
+        versionCommand.CommandText = "PRAGMA user_version";
+        var found = Convert.ToInt32(versionCommand.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (found > Version)
+        {
+            throw new InvalidOperationException(
+                $"{session.Connection.DataSource} has schema version {found}, newer than this build understands ({Version}); upgrade the host");
+        }
+
+        using var transaction = session.Connection.BeginTransaction();
+        session.Transaction = transaction;
+        try
+        {
+            session.Execute(Core);
+            foreach (var script in extra)
+            {
+                session.Execute(script.Sql);
+            }
+
+            session.Execute($"PRAGMA user_version = {Version}");
+            transaction.Commit();
+        }
+        finally
+        {
+            session.Transaction = null;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Cdp.Core.Tests.Workflows;
+
+/// <summary>
+/// A fake clock that jumps forward to each timer as soon as it is set, so retry back-off is exercised (and its delays
+/// recorded) without real waiting.
+/// </summary>
+internal sealed class JumpingTimeProvider : FakeTimeProvider
+{
+    private readonly Lock _gate = new();
+    private readonly List<TimeSpan> _delays = [];
+
+    public IReadOnlyList<TimeSpan> Delays
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _delays];
+            }
+        }
+    }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = base.CreateTimer(callback, state, dueTime, period);
+        if (dueTime > TimeSpan.Zero && dueTime != Timeout.InfiniteTimeSpan)
+        {
+            DateTimeOffset due;
+            lock (_gate)
+            {
+                _delays.Add(dueTime);
+                due = GetUtcNow() + dueTime;
+            }
+
+            // Off the caller's stack, so the timer's owner has finished setting it up.
+            ThreadPool.QueueUserWorkItem(_ => JumpTo(due));
+        }
+
+        return timer;
+    }
+
+    private void JumpTo(DateTimeOffset due)
+    {
+        lock (_gate)
+        {
+            var now = GetUtcNow();
+            if (due > now)
+            {
+                Advance(due - now);
+            }
+        }
+    }
+}

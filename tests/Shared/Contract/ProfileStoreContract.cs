@@ -1,0 +1,142 @@
+using Cdp.Core;
+using Cdp.Core.Profiles;
+using static Cdp.Tests.Contract.ContractData;
+
+namespace Cdp.Tests.Contract;
+
+/// <summary>What every <see cref="IProfileStore"/> must do. Subclass it once per implementation.</summary>
+public abstract class ProfileStoreContract
+{
+    /// <summary>A store for this test; every test uses fresh ids, so it may be shared or empty.</summary>
+    protected abstract IProfileStore CreateStore();
+
+    [Fact]
+    public async Task GetAsync_UnknownId_ReturnsNull()
+    {
+        var store = CreateStore();
+
+        Assert.Null(await store.GetAsync(NewId("p-"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CreateAsync_NewProfile_GetReturnsSameDocumentAndETag()
+    {
+        var store = CreateStore();
+        var profile = SampleProfile(NewId("p-"));
+
+        var etag = await store.CreateAsync(profile, CancellationToken.None);
+        var read = await store.GetAsync(profile.Id, CancellationToken.None);
+
+        Assert.NotNull(read);
+        Assert.Equal(etag, read.Value.ETag);
+        AssertSameDocument(profile, read.Value.Value, CdpJsonContext.Default.Profile);
+    }
+
+    [Fact]
+    public async Task CreateAsync_IdExists_ThrowsConflictAndKeepsFirst()
+    {
+        var store = CreateStore();
+        var first = SampleProfile(NewId("p-"));
+        var etag = await store.CreateAsync(first, CancellationToken.None);
+        var second = SampleProfile(first.Id) with { MergedInto = "p-someone-else" };
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.CreateAsync(second, CancellationToken.None));
+
+        var read = await store.GetAsync(first.Id, CancellationToken.None);
+        Assert.Equal(etag, read!.Value.ETag);
+        Assert.Null(read.Value.Value.MergedInto);
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_CurrentETag_StoresDocumentAndIssuesNewETag()
+    {
+        var store = CreateStore();
+        var profile = SampleProfile(NewId("p-"));
+        var created = await store.CreateAsync(profile, CancellationToken.None);
+        var changed = profile with { MergedInto = "p-survivor", Version = 2 };
+
+        var replaced = await store.ReplaceAsync(changed, created, CancellationToken.None);
+
+        Assert.NotEqual(created, replaced);
+        var read = await store.GetAsync(profile.Id, CancellationToken.None);
+        Assert.Equal(replaced, read!.Value.ETag);
+        AssertSameDocument(changed, read.Value.Value, CdpJsonContext.Default.Profile);
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_StaleETag_ThrowsConflictAndKeepsWinner()
+    {
+        var store = CreateStore();
+        var profile = SampleProfile(NewId("p-"));
+        var stale = await store.CreateAsync(profile, CancellationToken.None);
+        var winner = profile with { Version = 2, MergedInto = "p-winner" };
+        var current = await store.ReplaceAsync(winner, stale, CancellationToken.None);
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(
+            () => store.ReplaceAsync(profile with { Version = 3, MergedInto = "p-loser" }, stale, CancellationToken.None));
+
+        var read = await store.GetAsync(profile.Id, CancellationToken.None);
+        Assert.Equal(current, read!.Value.ETag);
+        Assert.Equal("p-winner", read.Value.Value.MergedInto);
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_ProfileDoesNotExist_ThrowsConflict()
+    {
+        var store = CreateStore();
+        var other = await store.CreateAsync(SampleProfile(NewId("p-")), CancellationToken.None);
+
+        // An ETag from another profile is as stale as any: the missing profile must not appear.
+        var missing = SampleProfile(NewId("p-"));
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.ReplaceAsync(missing, other, CancellationToken.None));
+        Assert.Null(await store.GetAsync(missing.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_ConcurrentWritersWithSameETag_ExactlyOneWins()
+    {
+        var store = CreateStore();
+        var profile = SampleProfile(NewId("p-"));
+        var etag = await store.CreateAsync(profile, CancellationToken.None);
+
+        var attempts = Enumerable.Range(1, 8).Select(async i =>
+        {
+            await Task.Yield();
+            try
+            {
+                await store.ReplaceAsync(profile with { MergedInto = $"p-writer-{i}" }, etag, CancellationToken.None);
+                return i;
+            }
+            catch (ConcurrencyConflictException)
+            {
+                return 0;
+            }
+        });
+        var winners = (await Task.WhenAll(attempts)).Where(i => i != 0).ToList();
+
+        var winner = Assert.Single(winners);
+        var read = await store.GetAsync(profile.Id, CancellationToken.None);
+        Assert.Equal($"p-writer-{winner}", read!.Value.Value.MergedInto);
+    }
+
+    private static Profile SampleProfile(string id) => new()
+    {
+        Id = id,
+        Traits =
+        {
+            ["firstName"] = new TraitValue(Json("\"Jane\""), Epoch, "src_web"),
+            ["plan"] = new TraitValue(Json("{\"tier\":\"gold\",\"seats\":3}"), Epoch.AddMinutes(5), "src_crm"),
+        },
+        Identifiers =
+        {
+            new ProfileIdentifier("email", "jane@example.com", "email:0a1b2c", Epoch),
+            new ProfileIdentifier("userId", "u-42", "userId:3d4e5f", Epoch),
+        },
+        Computed = new ComputedTraits { FirstSeen = Epoch, LastSeen = Epoch.AddDays(1), EventCount = 2, EventCounts = { ["Order Completed"] = 2 } },
+        CreatedAt = Epoch,
+        UpdatedAt = Epoch.AddDays(1),
+        RawBlobs = { "2025/01/31/12/abc.ndjson" },
+        RecentMessageIds = { "m-1", "m-2" },
+        Version = 1,
+    };
+}
