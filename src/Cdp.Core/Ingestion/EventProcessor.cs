@@ -179,7 +179,9 @@ public sealed partial class EventProcessor(
             batch.MergeRequests.TryAdd(request.InstanceId, request);
         }
 
-        var kept = decision.Keep as List<HashedIdentifier> ?? [.. decision.Keep];
+        // Identifiers held by a profile still to be merged stay with it until the merge moves them: no two live
+        // profiles ever hold the same identifier, even while merges are pending or end up refused.
+        var kept = decision.Keep.Where(id => !linked.TryGetValue(id.IdentityId, out var owner) || owner.Id == profile.Id).ToList();
         target.Events.Add((e, kept));
         updater.Apply(profile, e, kept, rawBlob);
         foreach (var id in kept)

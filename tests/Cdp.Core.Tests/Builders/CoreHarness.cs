@@ -2,6 +2,9 @@ using System.Text;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
+using Cdp.Core.Workflows;
+using Cdp.Core.Workflows.Replay;
+using Cdp.Core.Tests.Workflows;
 using Cdp.Tests.InMemory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,8 +35,11 @@ internal sealed class CoreHarness : IDisposable
     {
         _services.AddSingleton<TimeProvider>(Time);
         _services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        _services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         _services.AddCdpCore(_configuration);
         _services.AddCdpInMemoryPorts();
+        _services.AddSingleton<IWorkflowJournal, InMemoryWorkflowJournal>();
+        _services.AddJournaledWorkflowRuntime(_configuration);
     }
 
     public FakeTimeProvider Time { get; } = new(TestOptions.Now);
@@ -112,6 +118,10 @@ internal sealed class CoreHarness : IDisposable
 
     public Task<ProcessingSummary> ProcessAsync(params EventBuilder[] events) => ProcessAsync(Queue(events));
 
+    /// <summary>Processes events as if they came from <paramref name="sourceId"/> (survivorship by source).</summary>
+    public Task<ProcessingSummary> ProcessFromAsync(string sourceId, params EventBuilder[] events) =>
+        ProcessAsync(events.Select(e => e.ToQueued(Time.GetUtcNow(), sourceId)).ToList());
+
     public Task<ProcessingSummary> ProcessAsync(IReadOnlyList<SegmentEvent> events) =>
         Processor.ProcessAsync(events, Merges, CancellationToken.None);
 
@@ -138,6 +148,23 @@ internal sealed class CoreHarness : IDisposable
         }
 
         return all;
+    }
+
+    /// <summary>Runs every merge requested so far (and any the merges lead to) to its end, as the host's workflow runner would.</summary>
+    public async Task<IReadOnlyList<WorkflowInstance>> RunMergesAsync()
+    {
+        var client = Services.GetRequiredService<IWorkflowClient>();
+        var runner = Services.GetRequiredService<WorkflowRunner>();
+        var done = new List<WorkflowInstance>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        foreach (var request in Merges.TakeAll())
+        {
+            await client.StartAsync(MergeWorkflow.WorkflowName, request.InstanceId, request, deadline.Token);
+            await runner.RunAsync(request.InstanceId, deadline.Token);
+            done.Add((await client.GetAsync(request.InstanceId, deadline.Token))!);
+        }
+
+        return done;
     }
 
     public void Dispose() => _provider?.Dispose();
