@@ -3,7 +3,7 @@ using Cdp.Core;
 using Cdp.Core.Identity;
 using Cdp.Local.Import;
 using Cdp.Local.Ingestion;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Cdp.Local.Workflows;
 using Microsoft.Extensions.Options;
 
 namespace Cdp.Local;
@@ -51,7 +51,9 @@ public static class LocalHostServiceCollectionExtensions
         services.AddSingleton<IPostConfigureOptions<IdentityOptions>, PepperFile>();
         services.AddSingleton<DefaultSource>();
         services.AddSingleton<FileImporter>();
-        services.TryAddSingleton<IMergeScheduler, MergeRequestLog>();
+        // Merges run on the local journaled workflow runner, which resumes unfinished ones at start-up.
+        services.AddCdpLocalWorkflows(configuration);
+        services.AddSingleton<IMergeScheduler, WorkflowMergeScheduler>();
         return services;
     }
 }

@@ -18,6 +18,9 @@ public sealed record ErrorResponse(string Error);
 public sealed record HealthResponse(string Status, long Outbox);
 
 /// <summary>A page of a profile's timeline, newest first.</summary>
+/// <summary>A profile's merges and identifier decisions, oldest first (identifiers by type and hash only).</summary>
+public sealed record ProfileHistoryResponse(string ProfileId, IReadOnlyList<ProfileHistoryEntry> History);
+
 public sealed record TimelinePageResponse(string ProfileId, IReadOnlyList<TimelineEvent> Events, string? Continuation);
 
 /// <summary>Source-generated serializers for the local host's own responses (Core's documents use <c>CdpJsonContext</c>).</summary>
@@ -28,4 +31,5 @@ public sealed record TimelinePageResponse(string ProfileId, IReadOnlyList<Timeli
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(TimelinePageResponse))]
+[JsonSerializable(typeof(ProfileHistoryResponse))]
 public sealed partial class LocalJsonContext : JsonSerializerContext;

@@ -212,11 +212,54 @@ public static class RequestParser
         try
         {
             var parsed = JsonSerializer.Deserialize(json, CdpJsonContext.Default.SegmentEvent);
+            if (parsed is not null && MayHoldUnpairedSurrogate(json) && !CanWrite(parsed))
+            {
+                return new ParsedItem(index, null, UnpairedSurrogate, json.Length);
+            }
+
             return new ParsedItem(index, parsed, null, json.Length);
         }
         catch (JsonException ex)
         {
             return new ParsedItem(index, null, Describe(ex), json.Length);
+        }
+    }
+
+    internal const string UnpairedSurrogate = "contains a string that is not valid Unicode (an unpaired \\uD800-\\uDFFF escape)";
+
+    /// <summary>
+    /// The reader accepts an escaped lone surrogate ("\ud800") that no writer can write back, so the event could never be
+    /// queued. A cheap byte scan finds the escapes; only then is the event test-written.
+    /// </summary>
+    private static bool MayHoldUnpairedSurrogate(ReadOnlySpan<byte> json)
+    {
+        for (var at = json.IndexOf("\\u"u8); at >= 0 && at + 3 < json.Length; )
+        {
+            var hi = json[at + 2] | 0x20;
+            var next = json[at + 3] | 0x20;
+            if (hi == 'd' && next is >= (byte)'8' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f')
+            {
+                return true;
+            }
+
+            var rest = json[(at + 2)..].IndexOf("\\u"u8);
+            at = rest < 0 ? -1 : at + 2 + rest;
+        }
+
+        return false;
+    }
+
+    private static bool CanWrite(SegmentEvent parsed)
+    {
+        try
+        {
+            using var sink = new Utf8JsonWriter(Stream.Null);
+            JsonSerializer.Serialize(sink, parsed, CdpJsonContext.Default.SegmentEvent);
+            return true;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            return false;
         }
     }
 

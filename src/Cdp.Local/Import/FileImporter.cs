@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Local.Ingestion;
@@ -87,18 +86,7 @@ public sealed class FileImporter(
         var result = await intake.AcceptAsync(IngestRoute.Batch, ImportAuthorization, Envelope(chunk), cancellationToken);
         if (result.Accepted.Count > 0)
         {
-            try
-            {
-                await outbox.EnqueueAsync(result.Accepted, cancellationToken);
-            }
-            catch (JsonException) when (UnencodableEvents.TryRemove(result, IngestRoute.Batch, out var repaired))
-            {
-                result = repaired;
-                if (result.Accepted.Count > 0)
-                {
-                    await outbox.EnqueueAsync(result.Accepted, cancellationToken);
-                }
-            }
+            await outbox.EnqueueAsync(result.Accepted, cancellationToken);
         }
 
         tally.Accepted += result.Accepted.Count;

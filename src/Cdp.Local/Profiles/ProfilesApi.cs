@@ -18,6 +18,7 @@ public static class ProfilesApi
         profiles.MapGet(string.Empty, LookupAsync);
         profiles.MapGet("/{id}", GetAsync);
         profiles.MapGet("/{id}/events", GetEventsAsync);
+        profiles.MapGet("/{id}/history", GetHistoryAsync);
         app.MapGet("/health", HealthAsync);
         return app;
     }
@@ -74,6 +75,17 @@ public static class ProfilesApi
         return TypedResults.Json(
             new TimelinePageResponse(profile.Id, page.Events, page.ContinuationToken),
             LocalJsonContext.Default.TimelinePageResponse);
+    }
+
+    /// <summary>Merges and identifier changes of the live profile (a merged-away id leads to its survivor's history).</summary>
+    public static async Task<Results<JsonHttpResult<ProfileHistoryResponse>, JsonHttpResult<ErrorResponse>>> GetHistoryAsync(
+        string id, ProfileLookup lookup, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        var found = await lookup.GetAsync(id, cancellationToken);
+        return found.Profile is { } profile
+            ? TypedResults.Json(new ProfileHistoryResponse(profile.Id, profile.History), LocalJsonContext.Default.ProfileHistoryResponse)
+            : Error(StatusCodes.Status404NotFound, found.Error ?? "no profile with that id");
     }
 
     public static async Task<JsonHttpResult<HealthResponse>> HealthAsync(ILocalOutbox outbox, CancellationToken cancellationToken)
