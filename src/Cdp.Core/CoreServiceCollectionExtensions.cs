@@ -1,5 +1,7 @@
+using Cdp.Core.Consent;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
+using Cdp.Core.Privacy;
 using Cdp.Core.Profiles;
 using Cdp.Core.Workflows;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +20,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<IdentityOptions>, IdentityOptionsValidator>();
         services.AddValidatedOptions<ProcessingOptions>(configuration, ProcessingOptions.SectionName);
         services.AddValidatedOptions<ProfileOptions>(configuration, ProfileOptions.SectionName);
+        services.AddValidatedOptions<ConsentOptions>(configuration, ConsentOptions.SectionName);
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ConsentOptions>, ConsentOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<EventNormalizer>();
@@ -32,6 +36,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<EventProcessor>();
         services.AddSingleton<ProfileLookup>();
         services.AddSingleton<LiveProfiles>();
+        services.AddSingleton<ConsentPolicy>();
+        services.AddSingleton<ConsentRecorder>();
+        services.AddSingleton<ConsentService>();
 
         services.AddWorkflow<MergeWorkflow>();
         services.AddWorkflowActivity<PlanMergeActivity>();
@@ -40,6 +47,8 @@ public static class CoreServiceCollectionExtensions
         services.AddWorkflowActivity<RepointIdentitiesActivity>();
         services.AddWorkflowActivity<MoveTimelineActivity>();
         services.AddWorkflowActivity<StripTombstoneActivity>();
+
+        services.AddCdpPrivacy(configuration);
         return services;
     }
 

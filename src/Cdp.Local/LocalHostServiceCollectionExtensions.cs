@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Cdp.Core;
 using Cdp.Core.Identity;
+using Cdp.Local.Identity;
 using Cdp.Local.Import;
 using Cdp.Local.Ingestion;
 using Cdp.Local.Workflows;
@@ -53,7 +54,10 @@ public static class LocalHostServiceCollectionExtensions
         services.AddSingleton<FileImporter>();
         // Merges run on the local journaled workflow runner, which resumes unfinished ones at start-up.
         services.AddCdpLocalWorkflows(configuration);
-        services.AddSingleton<IMergeScheduler, WorkflowMergeScheduler>();
+        services.AddSingleton<WorkflowMergeScheduler>();
+        services.AddSingleton(PendingMerges.Schema);
+        services.AddSingleton<PendingMerges>();
+        services.AddSingleton<IMergeScheduler>(sp => sp.GetRequiredService<PendingMerges>());
         return services;
     }
 }

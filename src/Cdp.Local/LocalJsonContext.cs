@@ -32,4 +32,5 @@ public sealed record TimelinePageResponse(string ProfileId, IReadOnlyList<Timeli
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(TimelinePageResponse))]
 [JsonSerializable(typeof(ProfileHistoryResponse))]
+[JsonSerializable(typeof(Cdp.Core.Identity.MergeRequest))]
 public sealed partial class LocalJsonContext : JsonSerializerContext;

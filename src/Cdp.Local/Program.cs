@@ -19,6 +19,7 @@ builder.Services.AddCdpLocal(builder.Configuration);
 var app = builder.Build();
 app.MapIngestionApi();
 app.MapProfilesApi();
+app.MapConsentApi();
 await app.RunAsync();
 return 0;
 

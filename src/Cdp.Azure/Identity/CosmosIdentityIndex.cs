@@ -24,6 +24,21 @@ internal sealed class CosmosIdentityIndex(Container container) : IIdentityIndex
         }
     }
 
+    public async Task<bool> DeleteAsync(string identityId, string? etag, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identityId);
+        try
+        {
+            await container.DeleteItemAsync<IdentityLink>(identityId, new PartitionKey(identityId),
+                etag is null ? null : new ItemRequestOptions { IfMatchEtag = etag }, cancellationToken);
+            return true;
+        }
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)
+        {
+            return false;
+        }
+    }
+
     public async Task<bool> TryCreateAsync(IdentityLink link, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(link);

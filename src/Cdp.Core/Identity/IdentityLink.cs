@@ -16,4 +16,9 @@ public interface IIdentityIndex
 
     /// <summary>Replaces the link if it still has <paramref name="etag"/>; else <see cref="ConcurrencyConflictException"/>.</summary>
     Task<string> ReplaceAsync(IdentityLink link, string etag, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the link if it exists and, when <paramref name="etag"/> is given, still has it; true if a link was deleted.
+    /// </summary>
+    Task<bool> DeleteAsync(string identityId, string? etag, CancellationToken cancellationToken);
 }

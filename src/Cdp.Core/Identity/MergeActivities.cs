@@ -64,6 +64,21 @@ public sealed class TombstoneProfileActivity(LiveProfiles live, IProfileStore pr
     public async Task<MergeStep?> RunAsync(MergeStep input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TombstoneAsync(input, cancellationToken);
+            }
+            catch (ConcurrencyConflictException) when (attempt < 20)
+            {
+                // Ingestion or another merge wrote one of the profiles meanwhile: resolve again and retry.
+            }
+        }
+    }
+
+    private async Task<MergeStep?> TombstoneAsync(MergeStep input, CancellationToken cancellationToken)
+    {
         var survivor = await live.ResolveAsync(input.SurvivorId, cancellationToken)
             ?? throw new InvalidOperationException($"survivor {input.SurvivorId} does not exist");
 
@@ -123,7 +138,8 @@ public sealed class TombstoneProfileActivity(LiveProfiles live, IProfileStore pr
 }
 
 /// <summary>Folds the tombstoned loser's data into the live survivor (survivorship rules); idempotent through the history.</summary>
-public sealed class FoldProfileActivity(LiveProfiles live, IProfileStore profiles, ProfileMerger merger, TimeProvider time) : IActivity<MergeStep, bool>
+public sealed class FoldProfileActivity(LiveProfiles live, IProfileStore profiles, ProfileMerger merger, IOptions<IdentityOptions> options, TimeProvider time)
+    : IActivity<MergeStep, bool>
 {
     public const string ActivityName = "FoldProfile";
 
@@ -143,7 +159,8 @@ public sealed class FoldProfileActivity(LiveProfiles live, IProfileStore profile
                 return false;
             }
 
-            merger.Merge(survivor.Value, loser.Value, time.GetUtcNow(), $"{input.InstanceId}: {input.Reason}");
+            var incoming = MergeLimits.Trim(survivor.Value, loser.Value, options.Value, time.GetUtcNow());
+            merger.Merge(survivor.Value, incoming, time.GetUtcNow(), $"{input.InstanceId}: {input.Reason}");
             survivor.Value.Version++;
             survivor.Value.UpdatedAt = time.GetUtcNow();
             try
@@ -159,7 +176,44 @@ public sealed class FoldProfileActivity(LiveProfiles live, IProfileStore profile
     }
 }
 
-/// <summary>Moves every identity link of the loser to the survivor.</summary>
+internal static class MergeLimits
+{
+    /// <summary>
+    /// The loser as it may be folded in: identifiers the survivor gained since the merge was planned (by concurrent
+    /// ingestion) take precedence, and the loser's identifiers that would break a limit stay behind.
+    /// </summary>
+    public static Profile Trim(Profile survivor, Profile loser, IdentityOptions rules, DateTimeOffset at)
+    {
+        var counts = survivor.Identifiers.GroupBy(i => i.Type).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var total = survivor.Identifiers.Count;
+        var kept = new List<ProfileIdentifier>(loser.Identifiers.Count);
+        var history = new List<ProfileHistoryEntry>();
+        foreach (var id in loser.Identifiers)
+        {
+            if (survivor.Identifiers.Exists(i => i.IdentityId == id.IdentityId))
+            {
+                kept.Add(id);
+                continue;
+            }
+
+            var limit = rules.RuleFor(id.Type).Limit;
+            if (counts.GetValueOrDefault(id.Type) >= limit || total >= rules.MaxIdentifiersPerProfile)
+            {
+                history.Add(new ProfileHistoryEntry(at, HistoryKinds.IdentifierDropped,
+                    $"not merged in from {loser.Id}: the person already has the limit of {limit} {id.Type} identifier(s)", loser.Id, id.IdentityId));
+                continue;
+            }
+
+            counts[id.Type] = counts.GetValueOrDefault(id.Type) + 1;
+            total++;
+            kept.Add(id);
+        }
+
+        return history.Count == 0 ? loser : loser with { Identifiers = kept, History = [.. loser.History, .. history] };
+    }
+}
+
+/// <summary>Moves the loser's identity links to the survivor; links of identifiers the survivor did not take are removed.</summary>
 public sealed class RepointIdentitiesActivity(LiveProfiles live, IProfileStore profiles, IIdentityIndex identities, TimeProvider time)
     : IActivity<MergeStep, int>
 {
@@ -167,32 +221,63 @@ public sealed class RepointIdentitiesActivity(LiveProfiles live, IProfileStore p
 
     public string Name => ActivityName;
 
+    /// <summary>
+    /// Reconciles each of the loser's identifiers with the survivor: links to the loser move to the survivor (or go,
+    /// when the survivor did not take the identifier); a missing link is created; an identifier a concurrent
+    /// processor linked to a third profile is taken off the survivor, so no two live profiles hold it.
+    /// </summary>
     public async Task<int> RunAsync(MergeStep input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         var loser = await profiles.GetAsync(input.LoserId, cancellationToken);
-        var survivor = await live.ResolveAsync(input.SurvivorId, cancellationToken);
-        if (loser is null || survivor is null)
+        if (loser is null)
         {
             return 0;
         }
 
         var moved = 0;
+        var foreign = new List<(string IdentityId, string Owner)>();
         foreach (var id in loser.Value.Value.Identifiers)
         {
             for (var attempt = 1; ; attempt++)
             {
-                var link = await identities.GetAsync(id.IdentityId, cancellationToken);
-                if (link is null || link.Value.Value.ProfileId != input.LoserId)
+                var survivor = await live.ResolveAsync(input.SurvivorId, cancellationToken);
+                if (survivor is null)
                 {
-                    break;
+                    return moved;
                 }
 
+                var survivorId = survivor.Value.Value.Id;
+                var holds = survivor.Value.Value.Identifiers.Exists(i => i.IdentityId == id.IdentityId);
+                var link = await identities.GetAsync(id.IdentityId, cancellationToken);
                 try
                 {
-                    await identities.ReplaceAsync(link.Value.Value with { ProfileId = survivor.Value.Value.Id, LastSeen = time.GetUtcNow() },
-                        link.Value.ETag, cancellationToken);
-                    moved++;
+                    if (link is null)
+                    {
+                        if (holds && !await identities.TryCreateAsync(new IdentityLink(id.IdentityId, survivorId, time.GetUtcNow(), time.GetUtcNow()), cancellationToken))
+                        {
+                            throw new ConcurrencyConflictException($"identity {id.IdentityId} was linked meanwhile");
+                        }
+                    }
+                    else if (link.Value.Value.ProfileId == input.LoserId)
+                    {
+                        if (holds)
+                        {
+                            await identities.ReplaceAsync(link.Value.Value with { ProfileId = survivorId, LastSeen = time.GetUtcNow() },
+                                link.Value.ETag, cancellationToken);
+                            moved++;
+                        }
+                        else if (!await identities.DeleteAsync(id.IdentityId, link.Value.ETag, cancellationToken))
+                        {
+                            throw new ConcurrencyConflictException($"identity {id.IdentityId} changed while being released");
+                        }
+                    }
+                    else if (holds && link.Value.Value.ProfileId != survivorId
+                        && (await live.ResolveAsync(link.Value.Value.ProfileId, cancellationToken))?.Value.Id != survivorId)
+                    {
+                        foreign.Add((id.IdentityId, link.Value.Value.ProfileId));
+                    }
+
                     break;
                 }
                 catch (ConcurrencyConflictException) when (attempt < 10)
@@ -201,7 +286,44 @@ public sealed class RepointIdentitiesActivity(LiveProfiles live, IProfileStore p
             }
         }
 
+        if (foreign.Count > 0)
+        {
+            await ReleaseForeignAsync(input.SurvivorId, foreign, cancellationToken);
+        }
+
         return moved;
+    }
+
+    private async Task ReleaseForeignAsync(string survivorId, List<(string IdentityId, string Owner)> foreign, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var survivor = await live.ResolveAsync(survivorId, ct);
+            if (survivor is null)
+            {
+                return;
+            }
+
+            var profile = survivor.Value.Value;
+            foreach (var (identityId, owner) in foreign)
+            {
+                if (profile.Identifiers.RemoveAll(i => i.IdentityId == identityId) > 0)
+                {
+                    profile.History.Add(new ProfileHistoryEntry(time.GetUtcNow(), HistoryKinds.IdentifierDropped,
+                        $"linked to profile {owner} by concurrent processing", owner, identityId));
+                }
+            }
+
+            try
+            {
+                profile.Version++;
+                await profiles.ReplaceAsync(profile, survivor.Value.ETag, ct);
+                return;
+            }
+            catch (ConcurrencyConflictException) when (attempt < 20)
+            {
+            }
+        }
     }
 }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Cdp.Core.Identity;
+using Cdp.Core.Privacy;
 using Cdp.Core.Profiles;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,9 @@ public sealed record ProcessingSummary(
     int Received, int Processed, int Duplicates, int Unidentified, int ProfilesCreated, int ProfilesUpdated, int IdentityConflicts)
 {
     public int MergesRequested { get; init; }
+
+    /// <summary>Events dropped because one of their identifiers is on the suppression list (an erased subject).</summary>
+    public int Suppressed { get; init; }
 
     public static readonly ProcessingSummary Empty = new(0, 0, 0, 0, 0, 0, 0);
 }
@@ -29,15 +33,20 @@ public sealed partial class EventProcessor(
     IdentityGraph graph,
     ProfileUpdater updater,
     IIdentityIndex identities,
+    IOptions<IdentityOptions> identityRules,
+    LiveProfiles liveProfiles,
     IProfileStore profiles,
     ITimelineStore timeline,
     IDedupStore dedup,
     IRawEventArchive archive,
+    ISuppressionList suppressions,
+    SuppressionKeys suppressionKeys,
     IOptions<ProcessingOptions> options,
     TimeProvider time,
     ILogger<EventProcessor> logger)
 {
     private readonly ProcessingOptions _options = options.Value;
+    private readonly IdentityOptions _identityOptions = identityRules.Value;
 
     /// <summary>Processes a batch; merges it finds are started through <paramref name="merges"/> before the batch is marked done.</summary>
     public async Task<ProcessingSummary> ProcessAsync(
@@ -79,12 +88,14 @@ public sealed partial class EventProcessor(
             fresh.Add((e, ids));
         }
 
+        // Erased subjects' new events are dropped before anything lands (and marked done, so a redelivery is a duplicate).
+        var suppressed = await DropSuppressedAsync(fresh, cancellationToken);
         var duplicates = events.Count - unique.Count + done.Count;
         var toMark = unique.Keys.Where(id => !done.Contains(id)).ToList();
         if (fresh.Count == 0)
         {
             await MarkDoneAsync(toMark, cancellationToken);
-            return new ProcessingSummary(events.Count, 0, duplicates, unidentified, 0, 0, 0);
+            return new ProcessingSummary(events.Count, 0, duplicates, unidentified, 0, 0, 0) { Suppressed = suppressed };
         }
 
         // 2. Land the raw events before anything refers to the file.
@@ -128,7 +139,38 @@ public sealed partial class EventProcessor(
         return new ProcessingSummary(events.Count, fresh.Count, duplicates, unidentified, created, updated, batch.Conflicts)
         {
             MergesRequested = batch.MergeRequests.Count,
+            Suppressed = suppressed,
         };
+    }
+
+    /// <summary>Removes the events carrying a suppressed identifier (one batched look-up); returns how many.</summary>
+    private async Task<int> DropSuppressedAsync(List<(SegmentEvent Event, List<HashedIdentifier> Ids)> fresh, CancellationToken ct)
+    {
+        if (fresh.Count == 0)
+        {
+            return 0;
+        }
+
+        var keys = fresh.ConvertAll(f => f.Ids.ConvertAll(id => suppressionKeys.For(id.Type, id.Value)));
+        var listed = await suppressions.FindAsync(keys.SelectMany(k => k).ToHashSet(StringComparer.Ordinal), ct);
+        if (listed.Count == 0)
+        {
+            return 0;
+        }
+
+        var suppressedKeys = listed.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        var dropped = 0;
+        for (var i = fresh.Count - 1; i >= 0; i--)
+        {
+            if (keys[i].Exists(suppressedKeys.Contains))
+            {
+                LogSuppressed(logger, fresh[i].Event.MessageId!);
+                fresh.RemoveAt(i);
+                dropped++;
+            }
+        }
+
+        return dropped;
     }
 
     private async Task ApplyAsync(SegmentEvent e, List<HashedIdentifier> ids, string rawBlob, BatchState batch, CancellationToken ct)
@@ -148,15 +190,21 @@ public sealed partial class EventProcessor(
                 batch.Links[id.IdentityId] = profileId;
             }
 
-            var live = await LoadAsync(profileId, batch, ct);
-            linked[id.IdentityId] = batch.Profiles[live].Profile!;
+            linked[id.IdentityId] = batch.Profiles[await LoadAsync(profileId, batch, ct)].Profile!;
         }
 
         var decision = graph.Decide(ids, linked);
+        if (decision.Target is null && decision.Keep.Count == 0)
+        {
+            // Nothing left to attach the event to (every identifier was refused); it is logged, not guessed at.
+            LogUnidentified(logger, e.MessageId!);
+            return;
+        }
+
         PendingProfile target;
         if (decision.Target is null)
         {
-            target = await NewProfileAsync(e, batch, ct);
+            target = await NewProfileAsync(e, decision.Keep, batch, ct);
         }
         else
         {
@@ -194,37 +242,56 @@ public sealed partial class EventProcessor(
         }
     }
 
-    private async Task<PendingProfile> NewProfileAsync(SegmentEvent e, BatchState batch, CancellationToken ct)
+    /// <summary>
+    /// A new person's profile id derives from their strongest identifier, so that however a redelivered batch is
+    /// grouped it finds the profile its first delivery created (even if a crash came before the identity links).
+    /// </summary>
+    private async Task<PendingProfile> NewProfileAsync(SegmentEvent e, IReadOnlyList<HashedIdentifier> ids, BatchState batch, CancellationToken ct)
     {
-        // A deterministic id makes a redelivered batch find the profile its first delivery created.
-        var newId = "p-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(e.MessageId!)).AsSpan(0, 16));
-        if (batch.Profiles.TryGetValue(newId, out var cached))
+        string? newId = null;
+        foreach (var id in ids)
         {
-            return cached;
+            var candidate = ProfileIdFor(id);
+            if (batch.Profiles.TryGetValue(candidate, out var cached))
+            {
+                return cached;
+            }
+
+            var existing = await profiles.GetAsync(candidate, ct);
+            if (existing is null)
+            {
+                newId ??= candidate;
+            }
+            else if (existing.Value.Value.RecentMessageIds.Contains(e.MessageId!) || existing.Value.Value.MergedInto is not null
+                && (await LoadProfileAsync(candidate, batch, ct)).RecentMessageIds.Contains(e.MessageId!))
+            {
+                // A redelivery after a crash that came between the profile write and its links: same profile.
+                return batch.Profiles[await LoadAsync(candidate, batch, ct)];
+            }
         }
 
-        var existing = await profiles.GetAsync(newId, ct);
-        if (existing is { Value.MergedInto: not null })
-        {
-            // Created by an earlier delivery and merged since: the event belongs to the survivor.
-            return batch.Profiles[await LoadAsync(newId, batch, ct)];
-        }
-
+        // Every deterministic id is taken by someone else's profile (identifiers released to a concurrent writer).
+        newId ??= "p-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ids[0].IdentityId + "\n" + e.MessageId)).AsSpan(0, 16));
         var now = time.GetUtcNow();
         var pending = new PendingProfile
         {
-            Profile = existing?.Value ?? new Profile
+            Profile = new Profile
             {
                 Id = newId,
                 CreatedAt = now,
                 UpdatedAt = now,
                 History = { new ProfileHistoryEntry(e.Timestamp ?? now, HistoryKinds.Created, "first seen", MessageId: e.MessageId) },
             },
-            ETag = existing?.ETag,
         };
         batch.Profiles[newId] = pending;
         return pending;
     }
+
+    private async Task<Profile> LoadProfileAsync(string id, BatchState batch, CancellationToken ct) =>
+        batch.Profiles[await LoadAsync(id, batch, ct)].Profile!;
+
+    private static string ProfileIdFor(HashedIdentifier id) =>
+        "p-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id.IdentityId)).AsSpan(0, 16));
 
     /// <summary>Loads a profile into the batch, following <c>mergedInto</c>; returns the live id.</summary>
     private async Task<string> LoadAsync(string profileId, BatchState batch, CancellationToken ct)
@@ -271,6 +338,7 @@ public sealed partial class EventProcessor(
             pending.Profile!.Id,
             pending.Events.ConvertAll(p => ProfileUpdater.ToTimeline(pending.Profile.Id, p.Event)),
             ct);
+        var created = pending.ETag is null;
         for (var attempt = 1; ; attempt++)
         {
             var profile = pending.Profile!;
@@ -278,12 +346,12 @@ public sealed partial class EventProcessor(
             profile.Version++;
             try
             {
-                var created = pending.ETag is null;
-                var conflicts = await LinkAsync(pending, ct);
-                pending.ETag = created
+                // The profile write commits the identity decision; the links follow it. A crash in between is
+                // repaired by the redelivery, which finds this profile by its deterministic id.
+                pending.ETag = pending.ETag is null
                     ? await profiles.CreateAsync(profile, ct)
-                    : await profiles.ReplaceAsync(profile, pending.ETag!, ct);
-                return (created, conflicts);
+                    : await profiles.ReplaceAsync(profile, pending.ETag, ct);
+                return (created, await LinkAsync(pending, batch, ct));
             }
             catch (ConcurrencyConflictException) when (attempt < _options.MaxWriteAttempts)
             {
@@ -293,12 +361,38 @@ public sealed partial class EventProcessor(
                     return await FollowMergeAsync(pending, survivor, rawBlob, batch, ct);
                 }
 
+                created = fresh is null;
                 pending.Profile = fresh?.Value ?? new Profile { Id = profile.Id, CreatedAt = profile.CreatedAt, UpdatedAt = profile.UpdatedAt };
                 pending.ETag = fresh?.ETag;
+                var stored = pending.Profile.Identifiers.Select(i => i.IdentityId).ToHashSet(StringComparer.Ordinal);
                 foreach (var (e, ids) in pending.Events)
                 {
                     updater.Apply(pending.Profile, e, ids, rawBlob);
                 }
+
+                DropOverLimit(pending, stored);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A concurrent writer may have given the profile identifiers this batch did not see (another userId, say).
+    /// The identifiers this batch was about to add give way, so the limits still hold.
+    /// </summary>
+    private void DropOverLimit(PendingProfile pending, HashSet<string> stored)
+    {
+        var profile = pending.Profile!;
+        foreach (var group in profile.Identifiers.GroupBy(i => i.Type).ToList())
+        {
+            var limit = _identityOptions.RuleFor(group.Key).Limit;
+            var excess = group.Count() - limit;
+            foreach (var id in group.Where(i => !stored.Contains(i.IdentityId)).Reverse().Take(Math.Max(0, excess)).ToList())
+            {
+                profile.Identifiers.Remove(id);
+                pending.NewLinks.Remove(id.IdentityId);
+                profile.History.Add(new ProfileHistoryEntry(time.GetUtcNow(), HistoryKinds.IdentifierDropped,
+                    $"the person already has the limit of {limit} {group.Key} identifier(s) (changed concurrently)",
+                    IdentityId: id.IdentityId));
             }
         }
     }
@@ -308,39 +402,121 @@ public sealed partial class EventProcessor(
     {
         batch.Profiles.Remove(pending.Profile!.Id);
         var live = batch.Profiles.GetValueOrDefault(await LoadAsync(survivorId, batch, ct))!;
+        var stored = live.Profile!.Identifiers.Select(i => i.IdentityId).ToHashSet(StringComparer.Ordinal);
         foreach (var (e, ids) in pending.Events)
         {
             live.Events.Add((e, ids));
             updater.Apply(live.Profile!, e, ids, rawBlob);
         }
 
-        live.NewLinks.AddRange(pending.NewLinks);
+        live.NewLinks.AddRange(pending.NewLinks.Where(id => !live.NewLinks.Contains(id)));
+        DropOverLimit(live, stored);
         pending.Events.Clear();
         return await SaveAsync(live, rawBlob, batch, ct);
     }
 
-    private async Task<int> LinkAsync(PendingProfile pending, CancellationToken ct)
+    /// <summary>
+    /// Links the profile's new identifiers. One that a concurrent processor linked to another profile first stays with
+    /// that profile: it is taken off this one (no two live profiles hold an identifier) and the two profiles are put
+    /// up for a merge, which joins them unless a limit forbids it.
+    /// </summary>
+    private async Task<int> LinkAsync(PendingProfile pending, BatchState batch, CancellationToken ct)
     {
-        var conflicts = 0;
         var now = time.GetUtcNow();
+        var profileId = pending.Profile!.Id;
+        var lost = new List<(string IdentityId, string Other)>();
         foreach (var identityId in pending.NewLinks)
         {
-            if (await identities.TryCreateAsync(new IdentityLink(identityId, pending.Profile!.Id, now, now), ct))
+            if (await identities.TryCreateAsync(new IdentityLink(identityId, profileId, now, now), ct))
             {
                 continue;
             }
 
             var existing = await identities.GetAsync(identityId, ct);
-            if (existing is { Value.ProfileId: var other } && other != pending.Profile.Id)
+            if (existing is { Value.ProfileId: var other } && other != profileId
+                && (await liveProfiles.ResolveAsync(other, ct))?.Value.Id != profileId)
             {
-                // Another processor linked it first: the next event carrying it finds both profiles and merges them.
-                conflicts++;
-                LogLinkConflict(logger, identityId, pending.Profile.Id, other);
+                LogLinkConflict(logger, identityId, profileId, other);
+                lost.Add((identityId, other));
+                batch.Links[identityId] = other;
+                var request = new MergeRequest([profileId, other], $"identifier {identityId} was linked to both by concurrent processing");
+                batch.MergeRequests.TryAdd(request.InstanceId, request);
             }
         }
 
         pending.NewLinks.Clear();
-        return conflicts;
+        if (lost.Count > 0)
+        {
+            await ReleaseAsync(pending, lost, ct);
+        }
+
+        return lost.Count;
+    }
+
+    /// <summary>Takes identifiers that belong to another profile off this one, so no two live profiles hold one.</summary>
+    private async Task ReleaseAsync(PendingProfile pending, List<(string IdentityId, string Other)> lost, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var profile = pending.Profile!;
+            var changed = false;
+            foreach (var (identityId, other) in lost)
+            {
+                if (profile.Identifiers.RemoveAll(i => i.IdentityId == identityId) > 0)
+                {
+                    changed = true;
+                    profile.History.Add(new ProfileHistoryEntry(time.GetUtcNow(), HistoryKinds.IdentifierDropped,
+                        $"linked to profile {other} by concurrent processing; merge requested", other, identityId));
+                }
+            }
+
+            if (profile.MergedInto is not null)
+            {
+                // Merged away meanwhile: the identifiers may already sit on the survivor, which must let go of them too.
+                var live = await liveProfiles.ResolveAsync(profile.Id, ct);
+                if (live is null)
+                {
+                    return;
+                }
+
+                pending.Profile = live.Value.Value;
+                pending.ETag = live.Value.ETag;
+                var stillForeign = new List<(string IdentityId, string Other)>(lost.Count);
+                foreach (var entry in lost)
+                {
+                    if ((await liveProfiles.ResolveAsync(entry.Other, ct))?.Value.Id != live.Value.Value.Id)
+                    {
+                        stillForeign.Add(entry);
+                    }
+                }
+
+                lost = stillForeign;
+                continue;
+            }
+
+            if (!changed)
+            {
+                return;
+            }
+
+            try
+            {
+                profile.Version++;
+                pending.ETag = await profiles.ReplaceAsync(profile, pending.ETag!, ct);
+                return;
+            }
+            catch (ConcurrencyConflictException) when (attempt < _options.MaxWriteAttempts)
+            {
+                var fresh = await profiles.GetAsync(profile.Id, ct);
+                if (fresh is null)
+                {
+                    return;
+                }
+
+                pending.Profile = fresh.Value.Value;
+                pending.ETag = fresh.Value.ETag;
+            }
+        }
     }
 
     private Task MarkDoneAsync(List<string> messageIds, CancellationToken ct) =>
@@ -403,7 +579,11 @@ public sealed partial class EventProcessor(
         public string? ETag { get; set; }
         public List<(SegmentEvent Event, List<HashedIdentifier> Ids)> Events { get; } = [];
         public List<string> NewLinks { get; } = [];
+
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} carries a suppressed identifier (an erased subject); dropped")]
+    private static partial void LogSuppressed(ILogger logger, string messageId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} carries only blocked or malformed identifiers; not attached to a profile")]
     private static partial void LogUnidentified(ILogger logger, string messageId);
@@ -414,6 +594,6 @@ public sealed partial class EventProcessor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Merge {InstanceId} requested for profiles {ProfileIds}")]
     private static partial void LogMergeRequested(ILogger logger, string instanceId, string profileIds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Identity {IdentityId} already links to {OtherProfileId}, not to {ProfileId}; left for identity resolution")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Identity {IdentityId} already links to {OtherProfileId}, not to {ProfileId}; merge requested")]
     private static partial void LogLinkConflict(ILogger logger, string identityId, string profileId, string otherProfileId);
 }

@@ -15,6 +15,10 @@ public interface IDedupStore
 
     /// <summary>Records the messageIds as processed until <paramref name="expiresAt"/>; idempotent.</summary>
     Task MarkProcessedAsync(IReadOnlyCollection<string> messageIds, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>Forgets the messageIds (erasure); returns how many were recorded. Default: not supported by this store.</summary>
+    Task<int> ForgetAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} cannot forget messageIds yet, so privacy erasure cannot run on it");
 }
 
 /// <summary>Port: the immutable raw-event landing archive (blob container <c>raw-events</c>).</summary>

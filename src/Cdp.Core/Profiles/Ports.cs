@@ -10,6 +10,10 @@ public interface IProfileStore
 
     /// <summary>Replaces the profile if it still has <paramref name="etag"/>; else <see cref="ConcurrencyConflictException"/>.</summary>
     Task<string> ReplaceAsync(Profile profile, string etag, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the profile (erasure); false when there was none. Default: not supported by this store.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} cannot delete profiles yet, so privacy erasure cannot run on it");
 }
 
 /// <summary>Port: a profile's timeline, one partition per profile.</summary>

@@ -30,6 +30,9 @@ public sealed record Profile
     /// <summary>Consent per purpose (analytics, marketing, ...): the current answer.</summary>
     public Dictionary<string, ConsentState> Consent { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every change of a consent answer, oldest first: the record behind <see cref="Consent"/>.</summary>
+    public List<ConsentHistoryEntry> ConsentHistory { get; init; } = [];
+
     /// <summary>Merges and identifier decisions, oldest first, for the history API.</summary>
     public List<ProfileHistoryEntry> History { get; init; } = [];
 
@@ -39,6 +42,9 @@ public sealed record Profile
 
 /// <summary>One consent answer: granted or not, when, and from which source.</summary>
 public sealed record ConsentState(bool Granted, DateTimeOffset UpdatedAt, string Source);
+
+/// <summary>One change of a consent answer. Purposes, sources and message ids only: no personal data.</summary>
+public sealed record ConsentHistoryEntry(string Purpose, bool Granted, DateTimeOffset At, string Source, string? MessageId = null);
 
 /// <summary>
 /// A readable line of a profile's history: a merge (with the profile merged in) or an identifier decision.

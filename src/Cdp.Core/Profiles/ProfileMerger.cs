@@ -1,3 +1,4 @@
+using Cdp.Core.Consent;
 using Microsoft.Extensions.Options;
 
 namespace Cdp.Core.Profiles;
@@ -50,10 +51,7 @@ public sealed class ProfileMerger(TraitSurvivorship survivorship, IOptions<Inges
 
         MergeComputed(survivor.Computed, loser.Computed);
 
-        foreach (var (purpose, state) in loser.Consent)
-        {
-            survivor.Consent[purpose] = survivor.Consent.TryGetValue(purpose, out var mine) ? MostRestrictive(mine, state) : state;
-        }
+        MergeConsent(survivor, loser, at);
 
         foreach (var blob in loser.RawBlobs)
         {
@@ -93,6 +91,33 @@ public sealed class ProfileMerger(TraitSurvivorship survivorship, IOptions<Inges
         }
 
         return a.UpdatedAt >= b.UpdatedAt ? a : b;
+    }
+
+    /// <summary>
+    /// Histories are united in time order; where the loser's answer is the more restrictive one and so changes the
+    /// survivor's, that change is itself recorded (at the merge) so the history ends in the current answer.
+    /// </summary>
+    private static void MergeConsent(Profile survivor, Profile loser, DateTimeOffset at)
+    {
+        var history = survivor.ConsentHistory.Union(loser.ConsentHistory).OrderBy(h => h.At).ToList();
+        survivor.ConsentHistory.Clear();
+        survivor.ConsentHistory.AddRange(history);
+        foreach (var (purpose, state) in loser.Consent)
+        {
+            if (!survivor.Consent.TryGetValue(purpose, out var mine))
+            {
+                survivor.Consent[purpose] = state;
+                continue;
+            }
+
+            var kept = MostRestrictive(mine, state);
+            if (kept.Granted != mine.Granted)
+            {
+                survivor.ConsentHistory.Add(new ConsentHistoryEntry(purpose, kept.Granted, at, ConsentSources.Merge));
+            }
+
+            survivor.Consent[purpose] = kept;
+        }
     }
 
     private static void MergeComputed(ComputedTraits into, ComputedTraits from)

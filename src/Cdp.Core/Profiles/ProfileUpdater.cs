@@ -1,12 +1,14 @@
 using System.Text.Json;
+using Cdp.Core.Consent;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Microsoft.Extensions.Options;
 
 namespace Cdp.Core.Profiles;
 
-/// <summary>Applies one event to a profile: traits (last write wins by event time), identifiers, computed traits.</summary>
-public sealed class ProfileUpdater(IOptions<ProcessingOptions> options, IOptions<ProfileOptions> profileOptions, TraitSurvivorship survivorship)
+/// <summary>Applies one event to a profile: traits (last write wins by event time), consent, identifiers, computed traits.</summary>
+public sealed class ProfileUpdater(
+    IOptions<ProcessingOptions> options, IOptions<ProfileOptions> profileOptions, TraitSurvivorship survivorship, ConsentRecorder consent)
 {
     private static readonly string[] TimelineContextKeys = ["page", "campaign", "channel", "library", "screen", "app"];
     private readonly int _recentLimit = options.Value.RecentMessageIdsPerProfile;
@@ -43,6 +45,7 @@ public sealed class ProfileUpdater(IOptions<ProcessingOptions> options, IOptions
             }
         }
 
+        consent.RecordFromEvent(profile, e, at, source);
         foreach (var id in identifiers)
         {
             if (!profile.Identifiers.Exists(p => p.IdentityId == id.IdentityId))

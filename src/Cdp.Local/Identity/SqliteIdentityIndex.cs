@@ -38,6 +38,25 @@ public sealed class SqliteIdentityIndex(SqliteDatabase database) : IIdentityInde
         }));
     }
 
+    public async Task<bool> DeleteAsync(string identityId, string? etag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(identityId);
+        var deleted = await database.WriteAsync(session =>
+        {
+            var command = etag is null
+                ? session.Command("DELETE FROM identities WHERE id = $id", "$id")
+                : session.Command("DELETE FROM identities WHERE id = $id AND etag = $etag", "$id", "$etag");
+            command.Parameters[0].Value = identityId;
+            if (etag is not null)
+            {
+                command.Parameters[1].Value = RowETag.Parse(etag);
+            }
+
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+        return deleted > 0;
+    }
+
     public async Task<bool> TryCreateAsync(IdentityLink link, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(link);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
+using Cdp.Local.Identity;
 using Cdp.Local.Ingestion;
 
 namespace Cdp.Local.Import;
@@ -22,7 +22,7 @@ public sealed class FileImporter(
     EventNormalizer normalizer,
     ILocalOutbox outbox,
     EventProcessor processor,
-    IMergeScheduler merges,
+    PendingMerges merges,
     TimeProvider time)
 {
     public const int MaxRejectionsShown = 10;
@@ -120,6 +120,7 @@ public sealed class FileImporter(
                     tally.Duplicates += summary.Duplicates;
                 },
                 cancellationToken);
+            await merges.DispatchAsync(cancellationToken);
             if (handled > 0)
             {
                 await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"processed {tally.Processed} events ({tally.Duplicates} duplicates)"));

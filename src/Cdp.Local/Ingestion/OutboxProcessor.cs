@@ -1,5 +1,5 @@
-using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
+using Cdp.Local.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Cdp.Local.Ingestion;
@@ -11,7 +11,7 @@ namespace Cdp.Local.Ingestion;
 public sealed partial class OutboxProcessor(
     ILocalOutbox outbox,
     EventProcessor processor,
-    IMergeScheduler merges,
+    PendingMerges merges,
     IOptions<LocalProcessingOptions> options,
     TimeProvider time,
     ILogger<OutboxProcessor> logger) : BackgroundService
@@ -35,8 +35,11 @@ public sealed partial class OutboxProcessor(
         {
             try
             {
+                // Merges recorded by a batch start once its transaction has committed (and leftovers after a restart).
+                await merges.DispatchAsync(stoppingToken);
                 var handled = await outbox.ProcessNextAsync(
                     settings.MaxBatchSize, (events, ct) => processor.ProcessAsync(events, merges, ct), stoppingToken);
+                await merges.DispatchAsync(stoppingToken);
                 failures = 0;
                 if (handled == 0)
                 {

@@ -167,6 +167,36 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Copies the write-ahead log into the database file and truncates it to zero bytes, so pages an erasure
+    /// overwrote no longer survive as older frames in <c>cdp.db-wal</c>. Waits (bounded) for readers on older
+    /// snapshots; returns false if some still held the log when the attempts ran out.
+    /// </summary>
+    public async Task<bool> CheckpointAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        for (var attempt = 1; ; attempt++)
+        {
+            await _writeLock.WaitAsync(cancellationToken);
+            bool done;
+            try
+            {
+                done = _writer.Run(SqliteCheckpoint.Truncate);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+
+            if (done || attempt >= SqliteCheckpoint.MaxAttempts)
+            {
+                return done;
+            }
+
+            await Task.Delay(SqliteCheckpoint.RetryDelay, cancellationToken);
+        }
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -201,6 +231,9 @@ public sealed class SqliteDatabase : IDisposable
             connection.Open();
             session.Execute(string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {BusyTimeoutSeconds * 1000}"));
             session.Execute(string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = -{cacheKibibytes}"));
+
+            // Deleted and overwritten rows are zeroed, not left in free space: an erased subject leaves no bytes in the file.
+            session.Execute("PRAGMA secure_delete = ON");
             return session;
         }
         catch

@@ -211,6 +211,76 @@ public sealed class SqliteWorkflowJournal : IWorkflowJournal, IDisposable
             ("$id", instanceId), ("$status", status.ToString()), ("$output", outputJson), ("$error", error), ("$now", Text(now)));
     }
 
+    /// <summary>Ids of finished (completed or failed) instances of the named workflows, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> GetFinishedAsync(IReadOnlyCollection<string> workflowNames, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workflowNames);
+        await using var connection = Open();
+        var ids = new List<string>();
+        foreach (var name in workflowNames)
+        {
+            await using var command = Command(
+                connection,
+                "SELECT instance_id FROM workflow_instances WHERE name = $name AND status IN ($completed, $failed) ORDER BY created_at, rowid",
+                ("$name", name),
+                ("$completed", nameof(WorkflowStatus.Completed)),
+                ("$failed", nameof(WorkflowStatus.Failed)));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// Deletes a finished instance with its input, output, episodes and history (what Durable Functions' purge does).
+    /// An unfinished instance is left alone: the runner still needs its history. Returns whether it was purged.
+    /// </summary>
+    public async Task<bool> PurgeAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var transaction = connection.BeginTransaction();
+        var purged = await ExecuteAsync(
+            connection,
+            "DELETE FROM workflow_instances WHERE instance_id = $id AND status IN ($completed, $failed)",
+            cancellationToken,
+            ("$id", instanceId), ("$completed", nameof(WorkflowStatus.Completed)), ("$failed", nameof(WorkflowStatus.Failed)));
+        if (purged == 1)
+        {
+            await ExecuteAsync(connection, "DELETE FROM workflow_history WHERE instance_id = $id", cancellationToken, ("$id", instanceId));
+            await ExecuteAsync(connection, "DELETE FROM workflow_episodes WHERE instance_id = $id", cancellationToken, ("$id", instanceId));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return purged == 1;
+    }
+
+    /// <summary>
+    /// Copies the write-ahead log into <c>workflows.db</c> and truncates it, so purged rows do not survive as older
+    /// frames in <c>workflows.db-wal</c>. Retries (bounded) while a reader holds an older snapshot; false if one still does.
+    /// </summary>
+    public async Task<bool> CheckpointAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            bool done;
+            await using (var connection = Open())
+            {
+                done = SqliteCheckpoint.Truncate(connection);
+            }
+
+            if (done || attempt >= SqliteCheckpoint.MaxAttempts)
+            {
+                return done;
+            }
+
+            await Task.Delay(SqliteCheckpoint.RetryDelay, cancellationToken);
+        }
+    }
+
     /// <summary>Closes the pooled connections, so the file can be moved or deleted.</summary>
     public void Dispose()
     {
@@ -225,6 +295,9 @@ public sealed class SqliteWorkflowJournal : IWorkflowJournal, IDisposable
         {
             connection.Open();
             Execute(connection, _synchronousPragma);
+
+            // Purged history is zeroed, not left in free pages: erasure workflows purge theirs when done.
+            Execute(connection, "PRAGMA secure_delete = ON");
             return connection;
         }
         catch

@@ -42,7 +42,8 @@ internal sealed class CoreHarness : IDisposable
         _services.AddJournaledWorkflowRuntime(_configuration);
     }
 
-    public FakeTimeProvider Time { get; } = new(TestOptions.Now);
+    /// <summary>A fake clock; workflow retry back-off jumps it forward instead of waiting.</summary>
+    public FakeTimeProvider Time { get; } = new JumpingTimeProvider(TestOptions.Now);
 
     public IServiceProvider Services => _provider ??= Build();
 
@@ -86,6 +87,15 @@ internal sealed class CoreHarness : IDisposable
     {
         EnsureNotBuilt();
         _services.PostConfigure(configure);
+        return this;
+    }
+
+    /// <summary>Adds services only some tests need (e.g. an extra port implementation); only before first use.</summary>
+    public CoreHarness WithServices(Action<IServiceCollection> register)
+    {
+        ArgumentNullException.ThrowIfNull(register);
+        EnsureNotBuilt();
+        register(_services);
         return this;
     }
 

@@ -77,6 +77,9 @@ internal sealed class CrashingIdentityIndex(IIdentityIndex inner) : IIdentityInd
 
     public Task<string> ReplaceAsync(IdentityLink link, string etag, CancellationToken cancellationToken) =>
         inner.ReplaceAsync(link, etag, cancellationToken);
+
+    public Task<bool> DeleteAsync(string identityId, string? etag, CancellationToken cancellationToken) =>
+        inner.DeleteAsync(identityId, etag, cancellationToken);
 }
 
 internal sealed class SimulatedCrashException() : Exception("simulated crash after the profiles were written");

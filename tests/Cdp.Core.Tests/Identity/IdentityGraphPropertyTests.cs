@@ -12,7 +12,7 @@ public sealed class IdentityGraphPropertyTests
     private static readonly string[] Blocked = ["null", "unknown", "test@test.com", "0"];
 
     /// <summary>One event's identifiers, drawn from small pools so that streams collide often; some are placeholders.</summary>
-    private sealed record Ev(string? UserId, string? AnonymousId, string? Email, string? DeviceId);
+    internal sealed record Ev(string? UserId, string? AnonymousId, string? Email, string? DeviceId);
 
     private static Gen<string?> Maybe(string prefix, int pool) =>
         Gen.Frequency(
@@ -20,14 +20,14 @@ public sealed class IdentityGraphPropertyTests
             (4, Gen.Int[0, pool - 1].Select(i => (string?)$"{prefix}{i}")),
             (1, Gen.OneOf(Blocked).Select(b => (string?)b)));
 
-    private static readonly Gen<Ev> Event =
+    internal static readonly Gen<Ev> Event =
         Gen.Select(Maybe("u", 3), Maybe("a", 6), Maybe("e", 4), Maybe("d", 3))
             .Select((u, a, e, d) => new Ev(u, a ?? (u is null ? "a-fallback" : null), e is null ? null : e.Contains('@') ? e : e + "@example.com", d));
 
     private static readonly Gen<(Ev[] Events, int[] Cuts, int Seed)> Stream =
         Gen.Select(Event.Array[1, 25], Gen.Int[1, 6].Array[1, 8], Gen.Int);
 
-    private static EventBuilder Build(Ev e, int index)
+    internal static EventBuilder Build(Ev e, int index)
     {
         var b = EventBuilder.Track("Step").MessageId($"m-{index}").Timestamp(TestOptions.Now.AddSeconds(index));
         if (e.UserId is not null)
@@ -76,7 +76,7 @@ public sealed class IdentityGraphPropertyTests
         return cdp;
     }
 
-    private static async Task AssertInvariantsAsync(CoreHarness cdp, IEnumerable<Ev> events)
+    internal static async Task AssertInvariantsAsync(CoreHarness cdp, IEnumerable<Ev> events)
     {
         var live = await cdp.LiveProfilesAsync();
         var options = new IdentityOptions();

@@ -6,8 +6,13 @@ namespace Cdp.Core.Tests.Workflows;
 /// A fake clock that jumps forward to each timer as soon as it is set, so retry back-off is exercised (and its delays
 /// recorded) without real waiting.
 /// </summary>
-internal sealed class JumpingTimeProvider : FakeTimeProvider
+internal sealed class JumpingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
 {
+    public JumpingTimeProvider()
+        : this(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero))
+    {
+    }
+
     private readonly Lock _gate = new();
     private readonly List<TimeSpan> _delays = [];
 

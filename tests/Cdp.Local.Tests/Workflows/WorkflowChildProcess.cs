@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Cdp.Core.Workflows;
+using Cdp.Local.Tests.Identity;
 using Cdp.Local.Tests.Workflows;
 using Cdp.Local.Workflows;
 using Microsoft.Extensions.Configuration;
@@ -9,7 +10,8 @@ using Microsoft.Extensions.Hosting;
 /// <summary>
 /// .NET startup hook (<c>DOTNET_STARTUP_HOOKS</c>): lets the test assembly itself run as the child process of the
 /// kill test, <c>dotnet Cdp.Local.Tests.dll</c>, without a separate project or a hook in the host's Program.cs.
-/// The runtime requires this exact name, outside any namespace. It does nothing unless the child variable is set.
+/// The runtime requires this exact name, outside any namespace, and allows one: it runs the child a variable names
+/// (<see cref="WorkflowChildProcess"/> or the merge kill test's <see cref="MergeChildProcess"/>), and nothing when none is set.
 /// </summary>
 [SuppressMessage("Design", "CA1050:Declare types in namespaces", Justification = "The runtime looks up startup hooks by this global name.")]
 internal static class StartupHook
@@ -20,6 +22,13 @@ internal static class StartupHook
         if (!string.IsNullOrEmpty(dataDirectory))
         {
             Environment.Exit(WorkflowChildProcess.RunAsync(dataDirectory).GetAwaiter().GetResult());
+        }
+
+        var mergeDataDirectory = Environment.GetEnvironmentVariable(MergeChildProcess.DataDirectoryVariable);
+        if (!string.IsNullOrEmpty(mergeDataDirectory))
+        {
+            var instanceId = Environment.GetEnvironmentVariable(MergeChildProcess.InstanceVariable);
+            Environment.Exit(MergeChildProcess.RunAsync(mergeDataDirectory, string.IsNullOrEmpty(instanceId) ? null : instanceId).GetAwaiter().GetResult());
         }
     }
 }

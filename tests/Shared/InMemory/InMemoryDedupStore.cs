@@ -40,6 +40,16 @@ internal sealed class InMemoryDedupStore(TimeProvider time) : IDedupStore
         return Task.CompletedTask;
     }
 
+    public Task<int> ForgetAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(messageIds.Distinct(StringComparer.Ordinal).Count(id => _expiries.TryRemove(id, out _)));
+    }
+
+    /// <summary>Whether a messageId is recorded, expired or not (assertions).</summary>
+    public bool Holds(string messageId) => _expiries.ContainsKey(messageId);
+
     /// <summary>Forgets expired entries, as a TTL would; returns how many went.</summary>
     public int PurgeExpired()
     {

@@ -23,6 +23,18 @@ internal sealed class InMemoryIdentityIndex : IIdentityIndex
             : (Versioned<IdentityLink>?)null);
     }
 
+    public Task<bool> DeleteAsync(string identityId, string? etag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(identityId);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_links.TryGetValue(identityId, out var entry) || (etag is not null && entry.ETag != etag))
+        {
+            return Task.FromResult(false);
+        }
+
+        return Task.FromResult(((ICollection<KeyValuePair<string, Entry>>)_links).Remove(new(identityId, entry)));
+    }
+
     public Task<bool> TryCreateAsync(IdentityLink link, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(link);

@@ -60,6 +60,16 @@ internal sealed class InMemoryProfileStore : IProfileStore
         return Task.FromResult(stored.ETag);
     }
 
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_documents.TryRemove(id, out _));
+    }
+
+    /// <summary>Every stored profile's bytes (tests scan them for personal data).</summary>
+    public IReadOnlyList<byte[]> StoredBytes => _documents.Values.Select(d => d.Json).ToList();
+
     /// <summary>Removes a profile (tests of erasure and of repair after a lost profile).</summary>
     public bool Remove(string id) => _documents.TryRemove(id, out _);
 

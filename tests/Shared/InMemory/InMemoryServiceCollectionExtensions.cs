@@ -1,5 +1,6 @@
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
+using Cdp.Core.Privacy;
 using Cdp.Core.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +23,12 @@ internal static class InMemoryServiceCollectionExtensions
         Register<ISourceDirectory, InMemorySourceDirectory>(services, _ => new InMemorySourceDirectory());
         Register<IEventQueue, InMemoryEventQueue>(services, _ => new InMemoryEventQueue());
         Register<IMergeScheduler, InMemoryMergeScheduler>(services, _ => new InMemoryMergeScheduler());
+        Register<IPrivacyRequestStore, InMemoryPrivacyRequestStore>(services, _ => new InMemoryPrivacyRequestStore());
+        Register<ISuppressionList, InMemorySuppressionList>(services, _ => new InMemorySuppressionList());
+        Register<IPrivacyAuditLog, InMemoryPrivacyAuditLog>(services, _ => new InMemoryPrivacyAuditLog());
+        Register<IDocumentArea, InMemoryDocumentArea>(services, _ => new InMemoryDocumentArea());
+        Register<IExportLedger, InMemoryExportLedger>(services, _ => new InMemoryExportLedger());
+        Register<IPrivacyStatusNotifier, InMemoryPrivacyStatusNotifier>(services, _ => new InMemoryPrivacyStatusNotifier());
         return services;
     }
 

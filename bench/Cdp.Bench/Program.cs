@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using System.Runtime.InteropServices;
+using Cdp.Bench;
+
+const string Usage = """
+    Measures ingestion throughput on this machine and prints the figures.
+
+    Usage: dotnet run -c Release --project bench/Cdp.Bench -- ingest [options]
+
+    Options:
+      --events N    events for the parse, pipeline and identity figures (default 200000)
+      --people P    people the events are spread over (default 20000)
+      --clients C   concurrent HTTP clients against the embedded host (default 4)
+      --seconds S   how long the HTTP clients post (default 15)
+      --host K=V    a setting passed to the embedded host, e.g. --host Cdp:Local:Synchronous=Normal (repeatable)
+      --help        show this text
+
+    Figures: 1 System.Text.Json parse; 2 Core pipeline on in-memory ports; 3 identity-heavy stream with merges
+    through the journaled workflow runtime; 4 the embedded host (Cdp.Local) over HTTP into SQLite.
+    """;
+
+if (args is [] || args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(Usage);
+    return args is [] ? 2 : 0;
+}
+
+if (args[0] != "ingest")
+{
+    await Console.Error.WriteLineAsync($"unknown command '{args[0]}'{Environment.NewLine}{Environment.NewLine}{Usage}");
+    return 2;
+}
+
+if (!BenchSettings.TryParse(args[1..], out var settings, out var error))
+{
+    await Console.Error.WriteLineAsync($"{error}{Environment.NewLine}{Environment.NewLine}{Usage}");
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // Let the figures in progress stop cleanly, so the host process is killed and its directory deleted.
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var total = Stopwatch.StartNew();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC"));
+Console.WriteLine($"Load average (1 min) before the run: {LoadAverage()}; other work on the machine lowers every figure");
+void Progress(string line) => Console.WriteLine($"  {total.Elapsed:mm\\:ss}  {line}");
+
+try
+{
+    var mix = new EventMix(seed: 1);
+    var people = mix.CreatePeople(settings.People, 1, 1);
+    var bodies = mix.SteadyBodies(people, settings.Events, "s");
+    var figures = new List<Figure>();
+
+    Progress($"[1/4] parsing {settings.Events:N0} events");
+    var parse = ParseBenchmark.Run(bodies);
+    figures.Add(parse);
+
+    Progress($"[2/4] Core pipeline over {settings.Events:N0} events, {settings.People:N0} people");
+    figures.Add(await PipelineBenchmark.RunAsync(bodies, settings.People, parse.Value, cancel.Token));
+    bodies.Clear();
+
+    var journeyPeople = Math.Max(100, settings.Events / 50);
+    Progress($"[3/4] identity-heavy stream of {journeyPeople:N0} people");
+    figures.AddRange(await MergeBenchmark.RunAsync(journeyPeople, cancel.Token));
+
+    Progress("[4/4] embedded host over HTTP");
+    string? hostFailure = null;
+    try
+    {
+        figures.AddRange(await HttpBenchmark.RunAsync(
+            people, settings.Clients, TimeSpan.FromSeconds(settings.Seconds), settings.HostSettings, Progress, cancel.Token));
+    }
+    catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or FileNotFoundException)
+    {
+        // The in-process figures stand on their own; say why the host gave none.
+        hostFailure = ex.Message;
+    }
+
+    Progress($"done; load average now {LoadAverage()}");
+    Report.Print(figures, Console.Out);
+    if (hostFailure is not null)
+    {
+        await Console.Error.WriteLineAsync($"{Environment.NewLine}Figure 4 (embedded host) failed: {hostFailure}");
+        return 1;
+    }
+
+    return 0;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    await Console.Error.WriteLineAsync("cancelled");
+    return 130;
+}
+
+// Figures are only comparable on an idle machine; Linux says how busy it is.
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+
+internal sealed record BenchSettings(int Events, int People, int Clients, int Seconds, IReadOnlyList<string> HostSettings)
+{
+    public static bool TryParse(string[] args, out BenchSettings settings, out string? error)
+    {
+        settings = new BenchSettings(200_000, 20_000, 4, 15, []);
+        error = null;
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            var (name, text) = (args[i], i + 1 < args.Length ? args[i + 1] : null);
+            if (name is not ("--events" or "--people" or "--clients" or "--seconds" or "--host"))
+            {
+                error = $"unknown option '{name}'";
+                return false;
+            }
+
+            if (name == "--host")
+            {
+                if (text is null || !text.Contains('=', StringComparison.Ordinal))
+                {
+                    error = "--host needs a setting as key=value";
+                    return false;
+                }
+
+                settings = settings with { HostSettings = [.. settings.HostSettings, text] };
+                continue;
+            }
+
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+            {
+                error = $"{name} needs a whole number of at least 1";
+                return false;
+            }
+
+            settings = name switch
+            {
+                "--events" => settings with { Events = value },
+                "--people" => settings with { People = value },
+                "--clients" => settings with { Clients = value },
+                _ => settings with { Seconds = value },
+            };
+        }
+
+        return true;
+    }
+}
