@@ -3,14 +3,17 @@ using Cdp.Azure.Blobs;
 using Cdp.Azure.Cosmos;
 using Cdp.Azure.Identity;
 using Cdp.Azure.Ingestion;
+using Cdp.Azure.Privacy;
 using Cdp.Azure.Profiles;
 using Cdp.Core;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
+using Cdp.Core.Privacy;
 using Cdp.Core.Profiles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Cdp.Azure;
@@ -43,7 +46,27 @@ public static class AzureServiceCollectionExtensions
         services.AddSingleton<IRawEventArchive>(sp => new BlobRawEventArchive(
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).RawEventsBlobContainer)));
         services.AddSingleton<ISourceDirectory, ConfiguredSourceDirectory>();
+        AddPrivacy(services, configuration);
         return services;
+    }
+
+    /// <summary>The privacy ports: requests, suppression and audit in <c>privacy</c>, the ledger in <c>exports</c>, files in Blob.</summary>
+    private static void AddPrivacy(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<PrivacyCallbackOptions>(configuration, PrivacyCallbackOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PrivacyCallbackOptions>, PrivacyCallbackOptionsValidator>());
+
+        services.AddSingleton<IPrivacyRequestStore>(sp => new CosmosPrivacyRequestStore(sp.GetRequiredService<CosmosContainers>().Privacy));
+        services.AddSingleton<ISuppressionList>(sp => new CosmosSuppressionList(sp.GetRequiredService<CosmosContainers>().Privacy));
+        services.AddSingleton<IPrivacyAuditLog>(sp => new CosmosPrivacyAuditLog(sp.GetRequiredService<CosmosContainers>().Privacy));
+        services.AddSingleton<IExportLedger>(sp => new CosmosExportLedger(sp.GetRequiredService<CosmosContainers>().ExportLedger));
+        services.AddSingleton<IDocumentArea>(sp => BlobDocumentArea.From(sp.GetRequiredService<BlobServiceClient>(), Options(sp)));
+        services.AddSingleton<IPrivacyStatusNotifier>(sp => new SignedCallbackNotifier(
+            new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
+            sp.GetRequiredService<IOptions<PrivacyCallbackOptions>>(),
+            sp.GetRequiredService<IOptions<PrivacyOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SignedCallbackNotifier>>()));
     }
 
     private static CdpAzureOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<CdpAzureOptions>>().Value;

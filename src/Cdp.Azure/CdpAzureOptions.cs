@@ -50,6 +50,10 @@ public sealed class CdpAzureOptions
     [Required(ErrorMessage = "Cdp:Azure:PrivacyContainer is required (default privacy)")]
     public string PrivacyContainer { get; set; } = "privacy";
 
+    /// <summary>The export ledger (pk <c>/profileId</c>): what was sent where, read by profile on erasure and access.</summary>
+    [Required(ErrorMessage = "Cdp:Azure:ExportLedgerContainer is required (default exports)")]
+    public string ExportLedgerContainer { get; set; } = "exports";
+
     /// <summary>Processed messageIds (pk <c>/id</c>); the container needs TTL on (default -1) so entries expire.</summary>
     [Required(ErrorMessage = "Cdp:Azure:DedupContainer is required (default dedup)")]
     public string DedupContainer { get; set; } = "dedup";

@@ -31,12 +31,19 @@ internal sealed class CdpAzureOptionsValidator : IValidateOptions<CdpAzureOption
         var containers = new[]
         {
             options.ProfilesContainer, options.IdentitiesContainer, options.EventsContainer,
-            options.SegmentsContainer, options.PrivacyContainer, options.DedupContainer,
+            options.SegmentsContainer, options.PrivacyContainer, options.DedupContainer, options.ExportLedgerContainer,
         };
         if (containers.Distinct(StringComparer.Ordinal).Count() != containers.Length)
         {
             // Two ports sharing one container would read each other's documents as their own.
-            failures.Add("Cdp:Azure:*Container settings must name six different Cosmos DB containers");
+            failures.Add("Cdp:Azure:*Container settings must name seven different Cosmos DB containers");
+        }
+
+        var blobContainers = new[] { options.RawEventsBlobContainer, options.ExportsBlobContainer, options.AccessPackagesBlobContainer, options.CertificatesBlobContainer };
+        if (blobContainers.Distinct(StringComparer.Ordinal).Count() != blobContainers.Length)
+        {
+            // Erasure deletes whole files by area: a certificate must never sit where exports are cleaned up.
+            failures.Add("Cdp:Azure:*BlobContainer settings must name four different blob containers");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

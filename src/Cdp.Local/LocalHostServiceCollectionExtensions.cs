@@ -4,6 +4,7 @@ using Cdp.Core.Identity;
 using Cdp.Local.Identity;
 using Cdp.Local.Import;
 using Cdp.Local.Ingestion;
+using Cdp.Local.Privacy;
 using Cdp.Local.Workflows;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +34,7 @@ public static class LocalHostServiceCollectionExtensions
         services.AddSingleton<DefaultSourceAnnouncer>();
         services.AddHostedService(sp => sp.GetRequiredService<DefaultSourceAnnouncer>());
         services.AddHostedService<OutboxProcessor>();
+        services.AddCdpLocalPrivacyHosting();
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, LocalJsonContext.Default);
@@ -54,6 +56,7 @@ public static class LocalHostServiceCollectionExtensions
         services.AddSingleton<FileImporter>();
         // Merges run on the local journaled workflow runner, which resumes unfinished ones at start-up.
         services.AddCdpLocalWorkflows(configuration);
+        services.AddCdpLocalPrivacy(configuration);
         services.AddSingleton<WorkflowMergeScheduler>();
         services.AddSingleton(PendingMerges.Schema);
         services.AddSingleton<PendingMerges>();

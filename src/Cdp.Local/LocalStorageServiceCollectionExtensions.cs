@@ -4,6 +4,7 @@ using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
 using Cdp.Local.Identity;
 using Cdp.Local.Ingestion;
+using Cdp.Local.Privacy;
 using Cdp.Local.Profiles;
 using Cdp.Local.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,6 +35,7 @@ public static class LocalStorageServiceCollectionExtensions
         services.AddSingleton<SqliteOutbox>();
         services.AddSingleton<ILocalOutbox>(sp => sp.GetRequiredService<SqliteOutbox>());
         services.AddSingleton<IEventQueue>(sp => sp.GetRequiredService<SqliteOutbox>());
+        services.AddCdpLocalPrivacyStorage();
         return services;
     }
 }

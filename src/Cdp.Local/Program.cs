@@ -1,6 +1,7 @@
 using Cdp.Local;
 using Cdp.Local.Import;
 using Cdp.Local.Ingestion;
+using Cdp.Local.Privacy;
 using Cdp.Local.Profiles;
 
 if (args is ["import", .. var importArgs])
@@ -20,6 +21,7 @@ var app = builder.Build();
 app.MapIngestionApi();
 app.MapProfilesApi();
 app.MapConsentApi();
+app.MapPrivacyApi();
 await app.RunAsync();
 return 0;
 

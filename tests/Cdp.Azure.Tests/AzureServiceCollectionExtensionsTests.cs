@@ -1,12 +1,18 @@
 using Azure.Storage.Blobs;
 using Cdp.Azure.Ingestion;
+using Cdp.Core;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
+using Cdp.Core.Privacy;
 using Cdp.Core.Profiles;
+using Cdp.Core.Workflows;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Moq;
 
 namespace Cdp.Azure.Tests;
 
@@ -31,6 +37,12 @@ public sealed class AzureServiceCollectionExtensionsTests
         Assert.NotNull(services.GetRequiredService<IDedupStore>());
         Assert.NotNull(services.GetRequiredService<IRawEventArchive>());
         Assert.NotNull(services.GetRequiredService<ISourceDirectory>());
+        Assert.NotNull(services.GetRequiredService<IPrivacyRequestStore>());
+        Assert.NotNull(services.GetRequiredService<ISuppressionList>());
+        Assert.NotNull(services.GetRequiredService<IPrivacyAuditLog>());
+        Assert.NotNull(services.GetRequiredService<IExportLedger>());
+        Assert.NotNull(services.GetRequiredService<IDocumentArea>());
+        Assert.NotNull(services.GetRequiredService<IPrivacyStatusNotifier>());
         Assert.Null(services.GetService<IEventQueue>());
     }
 
@@ -43,6 +55,7 @@ public sealed class AzureServiceCollectionExtensionsTests
         Assert.Equal(
             ["cdp", "profiles", "identities", "events", "segments", "privacy", "dedup"],
             [options.DatabaseName, options.ProfilesContainer, options.IdentitiesContainer, options.EventsContainer, options.SegmentsContainer, options.PrivacyContainer, options.DedupContainer]);
+        Assert.Equal("exports", options.ExportLedgerContainer);
         Assert.Equal(
             ["raw-events", "exports", "access-packages", "certificates"],
             [options.RawEventsBlobContainer, options.ExportsBlobContainer, options.AccessPackagesBlobContainer, options.CertificatesBlobContainer]);
@@ -70,7 +83,12 @@ public sealed class AzureServiceCollectionExtensionsTests
     [InlineData("Cdp:Azure:BlobConnectionString", null, "Cdp:Azure:BlobServiceUri (e.g.")]
     [InlineData("Cdp:Azure:BlobServiceUri", "https://cdptest.blob.core.windows.net", "Set only one of Cdp:Azure:BlobServiceUri and Cdp:Azure:BlobConnectionString")]
     [InlineData("Cdp:Azure:RawEventsBlobContainer", "Raw_Events", "Cdp:Azure:RawEventsBlobContainer must be")]
-    [InlineData("Cdp:Azure:DedupContainer", "events", "must name six different Cosmos DB containers")]
+    [InlineData("Cdp:Azure:DedupContainer", "events", "must name seven different Cosmos DB containers")]
+    [InlineData("Cdp:Azure:ExportLedgerContainer", "privacy", "must name seven different Cosmos DB containers")]
+    [InlineData("Cdp:Azure:CertificatesBlobContainer", "exports", "must name four different blob containers")]
+    [InlineData("Cdp:Privacy:Callbacks:SigningKey", "too-short", "Cdp:Privacy:Callbacks:SigningKey must be at least 32 characters")]
+    [InlineData("Cdp:Privacy:Callbacks:PublicBaseUri", "/relative", "Cdp:Privacy:Callbacks:PublicBaseUri must be an absolute http(s) URI")]
+    [InlineData("Cdp:Privacy:Callbacks:MaxAttempts", "0", "Cdp:Privacy:Callbacks:MaxAttempts must be between 1 and 10")]
     [InlineData("Cdp:Azure:DatabaseName", "", "Cdp:Azure:DatabaseName")]
     public void AddCdpAzure_BadSetting_FailsAtStartNamingTheSetting(string key, string? value, string message)
     {
@@ -104,10 +122,37 @@ public sealed class AzureServiceCollectionExtensionsTests
         Assert.Equal(new Source("web", "Website"), source);
     }
 
+    [Fact]
+    public void AddCdpCoreAndAzure_HostWithAWorkflowClient_EveryServiceResolvesAtStart()
+    {
+        // What the Functions host builds (it adds the Durable workflow client); with ValidateOnBuild a port Core
+        // needs and nobody implements fails here instead of at the first request in Azure.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(Valid)
+        {
+            ["Cdp:Identity:Pepper"] = "a-test-pepper-of-enough-length",
+        }).Build();
+        var collection = WithLogging(new ServiceCollection().AddCdpCore(configuration).AddCdpAzure(configuration));
+        collection.AddSingleton(Mock.Of<IWorkflowClient>());
+
+        using var services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        StartupValidator(services).Validate();
+        Assert.NotNull(services.GetRequiredService<PrivacyRequests>());
+        Assert.NotNull(services.GetRequiredService<EventProcessor>());
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection().AddCdpAzure(configuration).BuildServiceProvider();
+        return WithLogging(new ServiceCollection().AddCdpAzure(configuration)).BuildServiceProvider();
+    }
+
+    /// <summary>Every host has logging; these tests stand in for one.</summary>
+    private static IServiceCollection WithLogging(IServiceCollection services)
+    {
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        return services;
     }
 
     private static IStartupValidator StartupValidator(IServiceProvider services) => services.GetRequiredService<IStartupValidator>();

@@ -20,5 +20,7 @@ internal sealed class CosmosContainers(CosmosClient client, IOptions<CdpAzureOpt
 
     public Container Dedup => Get(_options.DedupContainer);
 
+    public Container ExportLedger => Get(_options.ExportLedgerContainer);
+
     private Container Get(string name) => client.GetContainer(_options.DatabaseName, name);
 }

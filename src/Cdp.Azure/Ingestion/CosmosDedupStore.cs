@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Cdp.Core.Ingestion;
@@ -50,6 +51,30 @@ internal sealed class CosmosDedupStore(Container container, TimeProvider time) :
                 var entry = new DedupEntry(DocumentId(messageId), messageId, expiresAt, seconds);
                 await container.UpsertItemAsync(entry, new PartitionKey(entry.Id), WriteOptions, ct);
             });
+    }
+
+    /// <summary>Deletes the messageIds' entries (erasure); returns how many were recorded, expired or not.</summary>
+    public async Task<int> ForgetAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        var forgotten = 0;
+        await Parallel.ForEachAsync(
+            messageIds.Distinct(StringComparer.Ordinal),
+            new ParallelOptions { MaxDegreeOfParallelism = MaxParallelWrites, CancellationToken = cancellationToken },
+            async (messageId, ct) =>
+            {
+                var id = DocumentId(messageId);
+                try
+                {
+                    await container.DeleteItemAsync<DedupEntry>(id, new PartitionKey(id), WriteOptions, ct);
+                    Interlocked.Increment(ref forgotten);
+                }
+                catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+                {
+                    // Never recorded, or its time to live already removed it.
+                }
+            });
+        return forgotten;
     }
 
     /// <summary>

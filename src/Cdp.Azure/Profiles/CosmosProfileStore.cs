@@ -39,6 +39,21 @@ internal sealed class CosmosProfileStore(Container container) : IProfileStore
         }
     }
 
+    /// <summary>Deletes the profile document (erasure); false when there was none.</summary>
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        try
+        {
+            await container.DeleteItemAsync<Profile>(id, new PartitionKey(id), cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     public async Task<string> ReplaceAsync(Profile profile, string etag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profile);

@@ -58,22 +58,29 @@ public sealed class IdentityGraph(IOptions<IdentityOptions> options)
         {
             if (linked.TryGetValue(id.IdentityId, out var profile))
             {
-                if (members.Exists(m => m.Id == profile.Id))
+                if (!members.Exists(m => m.Id == profile.Id))
                 {
-                    keep.Add(id);
+                    var conflict = group.ConflictWith(profile);
+                    if (conflict is not null)
+                    {
+                        dropped.Add(new DroppedIdentifier(id.Type, id.IdentityId,
+                            $"linking would merge profile {profile.Id} into a person that already has {conflict}"));
+                        continue;
+                    }
+
+                    group.Add(profile);
+                    members.Add(profile);
+                }
+
+                // Linked through a merged-away profile whose survivor did not take it (a limit, or a merge mid-way):
+                // the identifier is judged against the limits like a new one.
+                if (!group.Contains(id.IdentityId) && group.FullFor(id.Type) is { } full)
+                {
+                    dropped.Add(new DroppedIdentifier(id.Type, id.IdentityId, full));
                     continue;
                 }
 
-                var conflict = group.ConflictWith(profile);
-                if (conflict is not null)
-                {
-                    dropped.Add(new DroppedIdentifier(id.Type, id.IdentityId,
-                        $"linking would merge profile {profile.Id} into a person that already has {conflict}"));
-                    continue;
-                }
-
-                group.Add(profile);
-                members.Add(profile);
+                group.Add(id.Type, id.IdentityId);
                 keep.Add(id);
             }
             else if (group.Contains(id.IdentityId))

@@ -1,5 +1,6 @@
 using Cdp.Core.Ingestion;
 using Cdp.Local.Identity;
+using Cdp.Local.Privacy;
 using Microsoft.Extensions.Options;
 
 namespace Cdp.Local.Ingestion;
@@ -12,6 +13,7 @@ public sealed partial class OutboxProcessor(
     ILocalOutbox outbox,
     EventProcessor processor,
     PendingMerges merges,
+    SuppressedEventCount suppressed,
     IOptions<LocalProcessingOptions> options,
     TimeProvider time,
     ILogger<OutboxProcessor> logger) : BackgroundService
@@ -38,7 +40,9 @@ public sealed partial class OutboxProcessor(
                 // Merges recorded by a batch start once its transaction has committed (and leftovers after a restart).
                 await merges.DispatchAsync(stoppingToken);
                 var handled = await outbox.ProcessNextAsync(
-                    settings.MaxBatchSize, (events, ct) => processor.ProcessAsync(events, merges, ct), stoppingToken);
+                    settings.MaxBatchSize,
+                    async (events, ct) => await suppressed.AddAsync((await processor.ProcessAsync(events, merges, ct)).Suppressed, ct),
+                    stoppingToken);
                 await merges.DispatchAsync(stoppingToken);
                 failures = 0;
                 if (handled == 0)

@@ -89,4 +89,26 @@ public sealed class SqliteDedupStore(SqliteDatabase database, TimeProvider time)
             Interlocked.CompareExchange(ref _lastPurgeTicks, now, last);
         }
     }
+
+    public Task<int> ForgetAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        if (messageIds.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        return database.WriteAsync(session =>
+        {
+            var command = session.Command("DELETE FROM dedup WHERE message_id = $id", "$id");
+            var forgotten = 0;
+            foreach (var id in messageIds.Distinct(StringComparer.Ordinal))
+            {
+                command.Parameters[0].Value = id;
+                forgotten += command.ExecuteNonQuery();
+            }
+
+            return forgotten;
+        }, cancellationToken);
+    }
 }

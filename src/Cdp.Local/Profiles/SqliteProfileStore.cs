@@ -72,4 +72,16 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : IProfileStore
             ? RowETag.Format(next)
             : throw new ConcurrencyConflictException($"profile {profile.Id} changed or was deleted since ETag {etag} was read");
     }
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var deleted = await database.WriteAsync(session =>
+        {
+            var command = session.Command("DELETE FROM profiles WHERE id = $id", "$id");
+            command.Parameters[0].Value = id;
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+        return deleted > 0;
+    }
 }

@@ -53,6 +53,8 @@ public sealed class CosmosContractAccount : IAsyncLifetime
             new() { Path = "/id", Order = CompositePathSortOrder.Descending },
         });
         await database.CreateContainerIfNotExistsAsync(events);
+        await database.CreateContainerIfNotExistsAsync(new ContainerProperties(Options.PrivacyContainer, "/id"));
+        await database.CreateContainerIfNotExistsAsync(new ContainerProperties(Options.ExportLedgerContainer, "/profileId"));
     }
 
     public Task DisposeAsync()
@@ -63,7 +65,11 @@ public sealed class CosmosContractAccount : IAsyncLifetime
 
     private async Task EnsureExistsAsync()
     {
-        foreach (var name in new[] { Options.ProfilesContainer, Options.IdentitiesContainer, Options.DedupContainer, Options.EventsContainer })
+        foreach (var name in new[]
+        {
+            Options.ProfilesContainer, Options.IdentitiesContainer, Options.DedupContainer, Options.EventsContainer, Options.PrivacyContainer,
+            Options.ExportLedgerContainer,
+        })
         {
             try
             {

@@ -87,5 +87,28 @@ public sealed class CosmosIdentityIndexTests
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Index().ReplaceAsync(link, "\"e1\"", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task DeleteAsync_WithETag_SendsIfMatchInTheIdentityPartition()
+    {
+        ItemRequestOptions? sent = null;
+        _container.Setup(c => c.DeleteItemAsync<IdentityLink>(EmailId, new PartitionKey(EmailId), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Callback<string, PartitionKey, ItemRequestOptions, CancellationToken>((_, _, o, _) => sent = o)
+            .ReturnsAsync(CosmosMocks.Item<IdentityLink>(null!, "\"e1\""));
+
+        Assert.True(await Index().DeleteAsync(EmailId, "\"e1\"", CancellationToken.None));
+        Assert.Equal("\"e1\"", sent?.IfMatchEtag);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.NotFound)]
+    [InlineData(HttpStatusCode.PreconditionFailed)]
+    public async Task DeleteAsync_GoneOrChanged_ReturnsFalse(HttpStatusCode status)
+    {
+        _container.Setup(c => c.DeleteItemAsync<IdentityLink>(EmailId, new PartitionKey(EmailId), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(CosmosMocks.Error(status));
+
+        Assert.False(await Index().DeleteAsync(EmailId, "\"e1\"", CancellationToken.None));
+    }
+
     private CosmosIdentityIndex Index() => new(_container.Object);
 }

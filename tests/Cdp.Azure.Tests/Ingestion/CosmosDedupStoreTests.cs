@@ -78,5 +78,32 @@ public sealed class CosmosDedupStoreTests
         Assert.Equal(id, CosmosDedupStore.DocumentId(messageId));
     }
 
+    [Fact]
+    public async Task ForgetAsync_RecordedAndUnknown_DeletesEachHashedIdInItsPartitionAndCountsTheRecorded()
+    {
+        var deleted = new ConcurrentBag<(string Id, PartitionKey Partition)>();
+        _container.Setup(c => c.DeleteItemAsync<DedupEntry>(It.IsAny<string>(), It.IsAny<PartitionKey>(), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Callback<string, PartitionKey, ItemRequestOptions, CancellationToken>((id, pk, _, _) => deleted.Add((id, pk)))
+            .ReturnsAsync((ItemResponse<DedupEntry>)null!);
+        _container.Setup(c => c.DeleteItemAsync<DedupEntry>(CosmosDedupStore.DocumentId("m-unknown"), It.IsAny<PartitionKey>(), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(CosmosMocks.Error(System.Net.HttpStatusCode.NotFound));
+
+        var forgotten = await Store().ForgetAsync(["m-1", "m-unknown", "m-1"], CancellationToken.None);
+
+        Assert.Equal(1, forgotten);
+        var (id, partition) = Assert.Single(deleted);
+        Assert.Equal(CosmosDedupStore.DocumentId("m-1"), id);
+        Assert.Equal(new PartitionKey(id), partition);
+    }
+
+    [Fact]
+    public async Task ForgetAsync_Throttled_Propagates()
+    {
+        _container.Setup(c => c.DeleteItemAsync<DedupEntry>(It.IsAny<string>(), It.IsAny<PartitionKey>(), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(CosmosMocks.Error(System.Net.HttpStatusCode.TooManyRequests));
+
+        await Assert.ThrowsAsync<CosmosException>(() => Store().ForgetAsync(["m-1"], CancellationToken.None));
+    }
+
     private CosmosDedupStore Store() => new(_container.Object, _time);
 }

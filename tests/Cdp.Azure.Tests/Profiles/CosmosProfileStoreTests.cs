@@ -106,6 +106,33 @@ public sealed class CosmosProfileStoreTests
         Assert.Equal(HttpStatusCode.TooManyRequests, thrown.StatusCode);
     }
 
+    [Fact]
+    public async Task DeleteAsync_Existing_DeletesInItsOwnPartitionAndReturnsTrue()
+    {
+        _container.Setup(c => c.DeleteItemAsync<Profile>("p-1", new PartitionKey("p-1"), null, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(CosmosMocks.Item<Profile>(null!, "\"e1\""));
+
+        Assert.True(await Store().DeleteAsync("p-1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_NotFound_ReturnsFalse()
+    {
+        _container.Setup(c => c.DeleteItemAsync<Profile>("p-404", new PartitionKey("p-404"), null, It.IsAny<CancellationToken>()))
+            .ThrowsAsync(CosmosMocks.Error(HttpStatusCode.NotFound));
+
+        Assert.False(await Store().DeleteAsync("p-404", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_Throttled_Propagates()
+    {
+        _container.Setup(c => c.DeleteItemAsync<Profile>("p-1", new PartitionKey("p-1"), null, It.IsAny<CancellationToken>()))
+            .ThrowsAsync(CosmosMocks.Error(HttpStatusCode.TooManyRequests));
+
+        await Assert.ThrowsAsync<CosmosException>(() => Store().DeleteAsync("p-1", CancellationToken.None));
+    }
+
     private CosmosProfileStore Store() => new(_container.Object);
 
     private static Profile NewProfile(string id) => new() { Id = id, CreatedAt = Now, UpdatedAt = Now };

@@ -59,6 +59,6 @@ public sealed class ConcurrentIngestionTests
             await cdp.RunMergesAsync();
 
             await AssertInvariantsAsync(cdp, events);
-        }, iter: 4, threads: 1);
+        }, iter: 25, threads: 1);
     }
 }

@@ -76,6 +76,20 @@ public sealed class IdentityGraphTests
     }
 
     [Fact]
+    public void Decide_LinkedThroughMergedAwayProfileThatSurvivorDidNotTake_IsJudgedAgainstTheLimit()
+    {
+        // u2's link still names a merged-away profile; its survivor kept u1 and did not take u2.
+        var survivor = ProfileWith("p-s", T0, Id("userId", "u1"), Id("anonymousId", "a1"));
+        var linked = new Dictionary<string, Profile> { ["anonymousId:a1"] = survivor, ["userId:u2"] = survivor };
+
+        var decision = _graph.Decide([Id("userId", "u2"), Id("anonymousId", "a1")], linked);
+
+        Assert.Equal("p-s", decision.Target!.Id);
+        Assert.Equal(["anonymousId:a1"], decision.Keep.Select(k => k.IdentityId));
+        Assert.Equal("userId:u2", Assert.Single(decision.Dropped).IdentityId);
+    }
+
+    [Fact]
     public void ChooseSurvivor_SamePriority_OldestThenSmallestIdWins()
     {
         var older = ProfileWith("p-b", T0, Id("email", "x"));

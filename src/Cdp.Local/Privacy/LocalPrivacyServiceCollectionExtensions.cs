@@ -1,0 +1,55 @@
+using Cdp.Core;
+using Cdp.Core.Privacy;
+using Cdp.Core.Workflows.Replay;
+using Cdp.Local.Workflows;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Cdp.Local.Privacy;
+
+public static class LocalPrivacyServiceCollectionExtensions
+{
+    /// <summary>Core's privacy storage ports on SQLite (tables of <see cref="PrivacySchema"/>) and the data directory's document areas.</summary>
+    public static IServiceCollection AddCdpLocalPrivacyStorage(this IServiceCollection services)
+    {
+        services.AddSingleton(PrivacySchema.Script);
+        services.AddSingleton<SqlitePrivacyRequestStore>();
+        services.AddSingleton<IPrivacyRequestStore>(sp => sp.GetRequiredService<SqlitePrivacyRequestStore>());
+        services.AddSingleton<SqliteSuppressionList>();
+        services.AddSingleton<ISuppressionList>(sp => sp.GetRequiredService<SqliteSuppressionList>());
+        services.AddSingleton<IPrivacyAuditLog, SqlitePrivacyAuditLog>();
+        services.AddSingleton<IExportLedger, SqliteExportLedger>();
+        services.AddSingleton<IDocumentArea, FileDocumentArea>();
+        services.AddSingleton<SuppressedEventCount>();
+        return services;
+    }
+
+    /// <summary>
+    /// Status callbacks, compliance API keys, and the scrubbing of finished privacy workflows from the journal.
+    /// Call after <c>AddCdpLocalWorkflows</c>: it wraps the journal registered there.
+    /// </summary>
+    public static IServiceCollection AddCdpLocalPrivacy(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<PrivacyCallbackOptions>(configuration, PrivacyCallbackOptions.SectionName);
+        services.AddSingleton<IPostConfigureOptions<PrivacyCallbackOptions>, CallbackSecretFile>();
+        services.AddHttpClient(HttpPrivacyStatusNotifier.ClientName);
+        services.AddSingleton<IPrivacyStatusNotifier, HttpPrivacyStatusNotifier>();
+
+        services.AddValidatedOptions<ApiKeyOptions>(configuration, ApiKeyOptions.SectionName);
+        services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
+        services.AddSingleton<ApiKeyCallers>();
+
+        services.AddSingleton<PrivacyTraceScrubber>();
+        services.Replace(ServiceDescriptor.Singleton<IWorkflowJournal>(sp =>
+            new PrivacyScrubbingJournal(sp.GetRequiredService<SqliteWorkflowJournal>(), sp.GetRequiredService<PrivacyTraceScrubber>())));
+        return services;
+    }
+
+    /// <summary>The host's privacy start-up work: scrub what a crash left, and say how to get a compliance key if there is none.</summary>
+    public static IServiceCollection AddCdpLocalPrivacyHosting(this IServiceCollection services)
+    {
+        services.AddHostedService<PrivacyScrubAtStartup>();
+        services.AddHostedService<ComplianceKeyAnnouncer>();
+        return services;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using Cdp.Core.Privacy;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cdp.Local.Privacy;
+
+/// <summary>
+/// The OpenDSR privacy routes, all behind <see cref="ComplianceAuthorization"/>: submit, read, list and cancel requests,
+/// the discovery document, a request's results (access package or certificate) and the suppression summary.
+/// Core decides everything; this class reads HTTP and maps Core's outcomes to status codes in one place.
+/// </summary>
+public static class PrivacyApi
+{
+    /// <summary>The largest request body read (413 above it): 50 identities and 10 callback URLs fit with room to spare.</summary>
+    public const int MaxBodyBytes = 128 * 1024;
+
+    public const int DefaultPageSize = 50;
+
+    public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder app)
+    {
+        var privacy = app.MapGroup("/api/privacy").AddEndpointFilter<ComplianceAuthorization>();
+        privacy.MapPost("/requests", SubmitAsync);
+        privacy.MapGet("/requests", ListAsync);
+        privacy.MapGet("/requests/{id}", GetAsync);
+        privacy.MapDelete("/requests/{id}", CancelAsync);
+        privacy.MapGet("/requests/{id}/results", ResultsAsync);
+        privacy.MapGet("/requests/{id}/certificate", CertificateAsync);
+        privacy.MapGet("/discovery", Discovery);
+        privacy.MapGet("/suppression", Suppression);
+        return app;
+    }
+
+    public static async Task<IResult> SubmitAsync(HttpContext context, PrivacyRequests requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(requests);
+        var (body, status, error) = await PrivacyRequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        if (error is not null)
+        {
+            return Error(status, error);
+        }
+
+        var result = await requests.SubmitAsync(body, ComplianceAuthorization.CallerOf(context), cancellationToken);
+        if (result.Outcome == PrivacyOutcome.Created)
+        {
+            context.Response.Headers.Location = $"/api/privacy/requests/{result.Request!.Id}";
+        }
+
+        return ToHttp(result, requests);
+    }
+
+    public static async Task<IResult> GetAsync(string id, PrivacyRequests requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return ToHttp(await requests.GetAsync(id, cancellationToken), requests);
+    }
+
+    public static async Task<IResult> CancelAsync(string id, HttpContext context, PrivacyRequests requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return ToHttp(await requests.CancelAsync(id, ComplianceAuthorization.CallerOf(context), cancellationToken), requests);
+    }
+
+    /// <summary>Query: <c>page_size</c> (1 to <see cref="PrivacyRequests.MaxPageSize"/>) and <c>continuation</c> from the previous page.</summary>
+    public static async Task<IResult> ListAsync(HttpRequest request, PrivacyRequests requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(requests);
+        var size = DefaultPageSize;
+        if (request.Query["page_size"].ToString() is { Length: > 0 } text
+            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > PrivacyRequests.MaxPageSize))
+        {
+            return Error(StatusCodes.Status400BadRequest, $"page_size must be a whole number from 1 to {PrivacyRequests.MaxPageSize}");
+        }
+
+        var continuation = request.Query["continuation"].ToString() is { Length: > 0 } token ? token : null;
+        PrivacyRequestPage page;
+        try
+        {
+            page = await requests.ListAsync(size, continuation, cancellationToken);
+        }
+        catch (ArgumentException) when (continuation is not null)
+        {
+            // The store refuses a token it did not issue: the caller's input, not a fault.
+            return Error(StatusCodes.Status400BadRequest, "continuation is not a token this list returned");
+        }
+
+        var list = new PrivacyRequestList(page.Requests.Select(r => PrivacyStatusResponse.From(requests.Status(r))).ToList(), page.ContinuationToken);
+        return TypedResults.Json(list, PrivacyApiJsonContext.Default.PrivacyRequestList);
+    }
+
+    /// <summary>A completed request's results: the access package (<c>?format=ndjson</c>: portability's events) or, for erasure, the certificate.</summary>
+    public static async Task<IResult> ResultsAsync(string id, string? format, PrivacyRequests requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (format is not (null or "" or "json" or "ndjson"))
+        {
+            return Error(StatusCodes.Status400BadRequest, "format must be json or ndjson");
+        }
+
+        return await FileAsync(id, format, certificateOnly: false, requests, cancellationToken);
+    }
+
+    public static async Task<IResult> CertificateAsync(string id, PrivacyRequests requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return await FileAsync(id, null, certificateOnly: true, requests, cancellationToken);
+    }
+
+    public static JsonHttpResult<OpenDsrDiscovery> Discovery(PrivacyRequests requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return TypedResults.Json(requests.Discovery(), PrivacyJsonContext.Default.OpenDsrDiscovery);
+    }
+
+    public static JsonHttpResult<SuppressionSummary> Suppression(SqliteSuppressionList suppressions, SuppressedEventCount suppressed)
+    {
+        ArgumentNullException.ThrowIfNull(suppressions);
+        ArgumentNullException.ThrowIfNull(suppressed);
+        return TypedResults.Json(new SuppressionSummary(suppressions.Count(), suppressed.Read()), PrivacyApiJsonContext.Default.SuppressionSummary);
+    }
+
+    internal static JsonHttpResult<ErrorResponse> Error(int statusCode, string message) =>
+        TypedResults.Json(new ErrorResponse(message), LocalJsonContext.Default.ErrorResponse, statusCode: statusCode);
+
+    private static async Task<IResult> FileAsync(string id, string? format, bool certificateOnly, PrivacyRequests requests, CancellationToken cancellationToken)
+    {
+        var found = await requests.GetAsync(id, cancellationToken);
+        if (found.Request is not { } request)
+        {
+            return ToHttp(found, requests);
+        }
+
+        if (certificateOnly && request.Type != PrivacyRequestTypes.Erasure)
+        {
+            return Error(StatusCodes.Status404NotFound, $"request {request.Id} is an {request.Type} request; only erasure requests have a certificate");
+        }
+
+        if (request.Status != PrivacyRequestStatuses.Completed)
+        {
+            return Error(StatusCodes.Status404NotFound, $"request {request.Id} is {request.Status}; its results are ready once it is completed");
+        }
+
+        return await requests.ReadResultsAsync(request.Id, format, cancellationToken) is { } file
+            ? TypedResults.Bytes(file.Content, file.ContentType)
+            : Error(StatusCodes.Status404NotFound, $"request {request.Id} has no {(string.IsNullOrEmpty(format) ? "json" : format)} results");
+    }
+
+    /// <summary>The one place a privacy outcome becomes HTTP.</summary>
+    private static IResult ToHttp(PrivacyResult result, PrivacyRequests requests) => result.Outcome switch
+    {
+        PrivacyOutcome.Created => TypedResults.Json(Status(result, requests), PrivacyApiJsonContext.Default.PrivacyStatusResponse,
+            statusCode: StatusCodes.Status201Created),
+        PrivacyOutcome.Existing or PrivacyOutcome.Found or PrivacyOutcome.Cancelled =>
+            TypedResults.Json(Status(result, requests), PrivacyApiJsonContext.Default.PrivacyStatusResponse),
+        PrivacyOutcome.Conflict or PrivacyOutcome.NotCancellable => Error(StatusCodes.Status409Conflict, result.Error!),
+        PrivacyOutcome.Invalid => Error(StatusCodes.Status400BadRequest, result.Error!),
+        PrivacyOutcome.NotFound => Error(StatusCodes.Status404NotFound, result.Error!),
+        _ => throw new InvalidOperationException($"unmapped privacy outcome {result.Outcome}"),
+    };
+
+    private static PrivacyStatusResponse Status(PrivacyResult result, PrivacyRequests requests) => PrivacyStatusResponse.From(requests.Status(result.Request!));
+}
