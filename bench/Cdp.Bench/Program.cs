@@ -48,8 +48,9 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var total = Stopwatch.StartNew();
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC"));
+var machine = string.Create(CultureInfo.InvariantCulture,
+    $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC");
+Console.WriteLine($"Machine: {machine}");
 Console.WriteLine($"Load average (1 min) before the run: {LoadAverage()}; other work on the machine lowers every figure");
 void Progress(string line) => Console.WriteLine($"  {total.Elapsed:mm\\:ss}  {line}");
 
@@ -86,7 +87,7 @@ try
     }
 
     Progress($"done; load average now {LoadAverage()}");
-    Report.Print(figures, Console.Out);
+    Report.Print(figures, machine, Console.Out);
     if (hostFailure is not null)
     {
         await Console.Error.WriteLineAsync($"{Environment.NewLine}Figure 4 (embedded host) failed: {hostFailure}");

@@ -13,7 +13,7 @@ internal sealed record Figure(string Name, double Value, string Unit, string Det
 /// <summary>Prints the figures as a table, their details, and one line per figure to paste into a README.</summary>
 internal static class Report
 {
-    public static void Print(IReadOnlyList<Figure> figures, TextWriter output)
+    public static void Print(IReadOnlyList<Figure> figures, string machine, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(figures);
         ArgumentNullException.ThrowIfNull(output);
@@ -41,10 +41,10 @@ internal static class Report
         }
 
         output.WriteLine();
-        output.WriteLine("For the README:");
+        output.WriteLine($"For the README (measured on {machine}):");
         foreach (var f in figures)
         {
-            output.WriteLine($"- {f.Name}: {f.FormattedValue} {f.Unit}{(f.Target is null ? string.Empty : $" (target {f.Target})")}");
+            output.WriteLine($"- {f.Name}: {f.FormattedValue} {f.Unit}{(f.Target is null ? string.Empty : $" (target {f.Target}: {(f.Met == true ? "met" : "missed")})")}");
         }
     }
 }

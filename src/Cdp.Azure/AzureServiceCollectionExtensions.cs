@@ -54,7 +54,6 @@ public static class AzureServiceCollectionExtensions
     private static void AddPrivacy(IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<PrivacyCallbackOptions>(configuration, PrivacyCallbackOptions.SectionName);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PrivacyCallbackOptions>, PrivacyCallbackOptionsValidator>());
 
         services.AddSingleton<IPrivacyRequestStore>(sp => new CosmosPrivacyRequestStore(sp.GetRequiredService<CosmosContainers>().Privacy));
         services.AddSingleton<ISuppressionList>(sp => new CosmosSuppressionList(sp.GetRequiredService<CosmosContainers>().Privacy));
@@ -63,6 +62,7 @@ public static class AzureServiceCollectionExtensions
         services.AddSingleton<IDocumentArea>(sp => BlobDocumentArea.From(sp.GetRequiredService<BlobServiceClient>(), Options(sp)));
         services.AddSingleton<IPrivacyStatusNotifier>(sp => new SignedCallbackNotifier(
             new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
+            sp.GetRequiredService<IPrivacyRequestStore>(),
             sp.GetRequiredService<IOptions<PrivacyCallbackOptions>>(),
             sp.GetRequiredService<IOptions<PrivacyOptions>>(),
             sp.GetRequiredService<TimeProvider>(),

@@ -1,5 +1,6 @@
 using Cdp.Azure;
 using Cdp.Core;
+using Cdp.Functions.Privacy;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,7 @@ public static class Program
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddCdpCore(builder.Configuration);
         builder.Services.AddCdpAzure(builder.Configuration);
+        builder.Services.AddDurableWorkflowClient();
         builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
         builder.Build().Run();
     }

@@ -86,9 +86,9 @@ public sealed class AzureServiceCollectionExtensionsTests
     [InlineData("Cdp:Azure:DedupContainer", "events", "must name seven different Cosmos DB containers")]
     [InlineData("Cdp:Azure:ExportLedgerContainer", "privacy", "must name seven different Cosmos DB containers")]
     [InlineData("Cdp:Azure:CertificatesBlobContainer", "exports", "must name four different blob containers")]
-    [InlineData("Cdp:Privacy:Callbacks:SigningKey", "too-short", "Cdp:Privacy:Callbacks:SigningKey must be at least 32 characters")]
-    [InlineData("Cdp:Privacy:Callbacks:PublicBaseUri", "/relative", "Cdp:Privacy:Callbacks:PublicBaseUri must be an absolute http(s) URI")]
-    [InlineData("Cdp:Privacy:Callbacks:MaxAttempts", "0", "Cdp:Privacy:Callbacks:MaxAttempts must be between 1 and 10")]
+    [InlineData("Cdp:Privacy:CallbackSecret", "too-short", "Cdp:Privacy:CallbackSecret must be at least 16 characters")]
+    [InlineData("Cdp:Privacy:ProcessorDomain", "https://cdp.example.com/", "Cdp:Privacy:ProcessorDomain must be a host name")]
+    [InlineData("Cdp:Privacy:CallbackAttempts", "0", "Cdp:Privacy:CallbackAttempts must be between 1 and 10")]
     [InlineData("Cdp:Azure:DatabaseName", "", "Cdp:Azure:DatabaseName")]
     public void AddCdpAzure_BadSetting_FailsAtStartNamingTheSetting(string key, string? value, string message)
     {

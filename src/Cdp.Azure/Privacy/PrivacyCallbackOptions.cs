@@ -1,44 +1,31 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace Cdp.Azure.Privacy;
 
-/// <summary>How OpenDSR status callbacks are sent, bound from <c>Cdp:Privacy:Callbacks</c>.</summary>
+/// <summary>
+/// How status callbacks are signed and delivered, bound from <c>Cdp:Privacy</c> (beside Core's privacy settings). The
+/// names and meaning match the local host's, so a receiver checks callbacks from either host the same way.
+/// </summary>
 public sealed class PrivacyCallbackOptions
 {
-    public const string SectionName = "Cdp:Privacy:Callbacks";
+    public const string SectionName = "Cdp:Privacy";
 
     /// <summary>
-    /// The HMAC-SHA256 key callbacks are signed with (header <c>X-OpenDSR-Signature</c>), shared with the requesters'
-    /// systems. A secret: in Azure a Key Vault reference. Unset: no callback is sent, since an unsigned one cannot be trusted.
+    /// The HMAC-SHA256 key callbacks are signed with (header <c>X-OpenDSR-Signature</c>), shared with the receivers. A
+    /// secret: in Azure a Key Vault reference. Unset: no callback is sent, since an unsigned one could not be trusted.
     /// </summary>
-    [MinLength(32, ErrorMessage = "Cdp:Privacy:Callbacks:SigningKey must be at least 32 characters")]
-    public string? SigningKey { get; set; }
+    [MinLength(16, ErrorMessage = "Cdp:Privacy:CallbackSecret must be at least 16 characters")]
+    public string? CallbackSecret { get; set; }
 
-    /// <summary>Where this API is reached from outside, e.g. https://cdp.example.com: makes <c>results_url</c> absolute.</summary>
-    public Uri? PublicBaseUri { get; set; }
+    /// <summary>Sent as <c>X-OpenDSR-Processor-Domain</c> when set: the domain receivers know this deployment by.</summary>
+    [RegularExpression(@"^[A-Za-z0-9.-]{1,253}$", ErrorMessage = "Cdp:Privacy:ProcessorDomain must be a host name such as cdp.example.com")]
+    public string? ProcessorDomain { get; set; }
 
-    [Range(typeof(TimeSpan), "00:00:01", "00:02:00", ErrorMessage = "Cdp:Privacy:Callbacks:Timeout must be between 00:00:01 and 00:02:00")]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Tries per callback URL and status change before it is given up (and logged).</summary>
+    [Range(1, 10, ErrorMessage = "Cdp:Privacy:CallbackAttempts must be between 1 and 10")]
+    public int CallbackAttempts { get; set; } = 4;
 
-    /// <summary>Tries per callback URL; a network error, a timeout, 429 or a 5xx answer is tried again.</summary>
-    [Range(1, 10, ErrorMessage = "Cdp:Privacy:Callbacks:MaxAttempts must be between 1 and 10")]
-    public int MaxAttempts { get; set; } = 3;
-
-    /// <summary>The wait before the second try; it doubles for each further one.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Cdp:Privacy:Callbacks:RetryDelay must be between 00:00:00 and 00:01:00")]
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
-}
-
-/// <summary>The rule data annotations cannot say: a public base URI must be absolute http(s).</summary>
-internal sealed class PrivacyCallbackOptionsValidator : IValidateOptions<PrivacyCallbackOptions>
-{
-    public ValidateOptionsResult Validate(string? name, PrivacyCallbackOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return options.PublicBaseUri is null or { IsAbsoluteUri: true, Scheme: "https" or "http" }
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(
-                "Cdp:Privacy:Callbacks:PublicBaseUri must be an absolute http(s) URI, e.g. https://cdp.example.com");
-    }
+    /// <summary>How long one delivery attempt may take.</summary>
+    [Range(1, 120, ErrorMessage = "Cdp:Privacy:CallbackTimeoutSeconds must be between 1 and 120")]
+    public int CallbackTimeoutSeconds { get; set; } = 10;
 }

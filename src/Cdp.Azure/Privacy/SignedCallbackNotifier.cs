@@ -11,24 +11,29 @@ using Microsoft.Extensions.Options;
 namespace Cdp.Azure.Privacy;
 
 /// <summary>
-/// Posts OpenDSR status callbacks: a JSON body signed with HMAC-SHA256 under the configured key, the signature in base64
-/// in <c>X-OpenDSR-Signature</c>, so the receiver can check the callback came from us and was not altered. Network
-/// errors, timeouts, 429 and 5xx answers are retried a few times; a URL that stays unreachable is logged (host only:
-/// a callback URL may carry a token) and never fails the request's workflow.
+/// OpenDSR status callbacks, on the wire exactly as the local host sends them: a snake_case JSON body per callback URL,
+/// signed with HMAC-SHA256 over the body bytes (lower-case hex in <c>X-OpenDSR-Signature</c>). Network errors, timeouts,
+/// 408, 429 and 5xx are tried again after growing pauses; a URL that keeps failing is logged (host only: a callback URL
+/// may carry a token) and given up, never thrown to the workflow.
 /// </summary>
 internal sealed partial class SignedCallbackNotifier : IPrivacyStatusNotifier, IDisposable
 {
     public const string SignatureHeader = "X-OpenDSR-Signature";
+    public const string ProcessorDomainHeader = "X-OpenDSR-Processor-Domain";
+
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(8);
 
     private readonly HttpClient _http;
+    private readonly IPrivacyRequestStore _requests;
     private readonly PrivacyCallbackOptions _options;
-    private readonly byte[]? _key;
     private readonly string _controllerId;
     private readonly TimeProvider _time;
     private readonly ILogger<SignedCallbackNotifier> _logger;
 
     public SignedCallbackNotifier(
         HttpMessageHandler handler,
+        IPrivacyRequestStore requests,
         IOptions<PrivacyCallbackOptions> options,
         IOptions<PrivacyOptions> privacy,
         TimeProvider time,
@@ -38,15 +43,19 @@ internal sealed partial class SignedCallbackNotifier : IPrivacyStatusNotifier, I
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(privacy);
         _options = options.Value;
-        _http = new HttpClient(handler) { Timeout = _options.Timeout };
-        _key = string.IsNullOrEmpty(_options.SigningKey) ? null : Encoding.UTF8.GetBytes(_options.SigningKey);
+        _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(_options.CallbackTimeoutSeconds) };
+        _requests = requests;
         _controllerId = privacy.Value.ControllerId;
         _time = time;
         _logger = logger;
     }
 
-    /// <summary>The signature a receiver computes to check a callback body.</summary>
-    public static string Sign(byte[] key, ReadOnlySpan<byte> body) => Convert.ToBase64String(HMACSHA256.HashData(key, body));
+    /// <summary>Lower-case hex HMAC-SHA256 of the body: what a receiver recomputes with the shared secret to trust a callback.</summary>
+    public static string Sign(string secret, ReadOnlySpan<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+    }
 
     public async Task NotifyAsync(PrivacyStatusChange change, CancellationToken cancellationToken)
     {
@@ -56,38 +65,49 @@ internal sealed partial class SignedCallbackNotifier : IPrivacyStatusNotifier, I
             return;
         }
 
-        if (_key is null)
+        if (string.IsNullOrEmpty(_options.CallbackSecret))
         {
-            LogNoSigningKey(_logger, change.RequestId, change.Status);
+            LogNoSecret(_logger, change.RequestId, change.Status);
             return;
         }
 
+        var request = (await _requests.GetAsync(change.RequestId, cancellationToken))?.Value;
         foreach (var url in change.CallbackUrls.Distinct(StringComparer.Ordinal))
         {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var target) || target.Scheme is not ("https" or "http"))
-            {
-                LogNotDelivered(_logger, change.RequestId, change.Status, "(invalid URL)", 0, "not an absolute http(s) URL");
-                continue;
-            }
-
-            await DeliverAsync(target, Body(change, url), change, cancellationToken);
+            await DeliverAsync(change, url, Body(change, request, url), cancellationToken);
         }
     }
 
     public void Dispose() => _http.Dispose();
 
-    private async Task DeliverAsync(Uri target, byte[] body, PrivacyStatusChange change, CancellationToken cancellationToken)
+    private async Task DeliverAsync(PrivacyStatusChange change, string url, byte[] body, CancellationToken cancellationToken)
     {
-        var signature = Sign(_key!, body);
-        for (var attempt = 1; ; attempt++)
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var target) || target.Scheme is not ("https" or "http"))
         {
-            string failure;
+            LogUndelivered(_logger, change.RequestId, change.Status, "(invalid url)", "not an absolute http(s) URL");
+            return;
+        }
+
+        var signature = Sign(_options.CallbackSecret!, body);
+        var failure = "not tried";
+        for (var attempt = 1; attempt <= _options.CallbackAttempts; attempt++)
+        {
+            if (attempt > 1)
+            {
+                await Task.Delay(Pause(attempt - 1), _time, cancellationToken);
+            }
+
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-                request.Headers.Add(SignatureHeader, signature);
-                using var response = await _http.SendAsync(request, cancellationToken);
+                using var message = new HttpRequestMessage(HttpMethod.Post, target) { Content = new ByteArrayContent(body) };
+                message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                message.Headers.Add(SignatureHeader, signature);
+                if (_options.ProcessorDomain is { Length: > 0 } domain)
+                {
+                    message.Headers.Add(ProcessorDomainHeader, domain);
+                }
+
+                using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
                     LogDelivered(_logger, change.RequestId, change.Status, target.Host, attempt);
@@ -95,35 +115,28 @@ internal sealed partial class SignedCallbackNotifier : IPrivacyStatusNotifier, I
                 }
 
                 failure = $"HTTP {(int)response.StatusCode}";
-                if (response.StatusCode != HttpStatusCode.TooManyRequests && (int)response.StatusCode < 500)
+                if (!IsWorthRetrying(response.StatusCode))
                 {
-                    // The receiver refused it; sending the same bytes again cannot change its mind.
-                    LogNotDelivered(_logger, change.RequestId, change.Status, target.Host, attempt, failure);
-                    return;
+                    break;
                 }
             }
             catch (HttpRequestException e)
             {
                 failure = e.HttpRequestError.ToString();
             }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                failure = "timed out";
+                failure = $"no answer within {_options.CallbackTimeoutSeconds} s";
             }
-
-            if (attempt >= _options.MaxAttempts)
-            {
-                LogNotDelivered(_logger, change.RequestId, change.Status, target.Host, attempt, failure);
-                return;
-            }
-
-            await Task.Delay(_options.RetryDelay * Math.Pow(2, attempt - 1), _time, cancellationToken);
         }
+
+        LogUndelivered(_logger, change.RequestId, change.Status, target.Host, failure);
     }
 
-    /// <summary>The OpenDSR callback body: the request's id and new status, never the subject.</summary>
-    private byte[] Body(PrivacyStatusChange change, string callbackUrl)
+    /// <summary>The OpenDSR callback body: ids, status and times, never the subject.</summary>
+    private byte[] Body(PrivacyStatusChange change, PrivacyRequest? request, string callbackUrl)
     {
+        var erasure = request?.Type == PrivacyRequestTypes.Erasure;
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -134,9 +147,20 @@ internal sealed partial class SignedCallbackNotifier : IPrivacyStatusNotifier, I
             writer.WriteString("request_status", change.Status);
             writer.WriteString("status_callback_url", callbackUrl);
             writer.WriteString("status_time", change.At);
-            if (ResultsUrl(change.ResultsUrl) is { } results)
+            if (request is not null)
+            {
+                writer.WriteString("expected_completion_time", request.ExpectedCompletionTime);
+                writer.WriteString("subject_request_type", request.Type);
+            }
+
+            if (!erasure && change.ResultsUrl is { } results)
             {
                 writer.WriteString("results_url", results);
+            }
+
+            if (erasure && change.Status == PrivacyRequestStatuses.Completed)
+            {
+                writer.WriteString("certificate_url", $"/api/privacy/requests/{change.RequestId}/certificate");
             }
 
             writer.WriteEndObject();
@@ -145,19 +169,19 @@ internal sealed partial class SignedCallbackNotifier : IPrivacyStatusNotifier, I
         return buffer.WrittenSpan.ToArray();
     }
 
-    private string? ResultsUrl(string? resultsUrl) =>
-        resultsUrl is null || _options.PublicBaseUri is null || Uri.IsWellFormedUriString(resultsUrl, UriKind.Absolute)
-            ? resultsUrl
-            : new Uri(_options.PublicBaseUri, resultsUrl).AbsoluteUri;
+    /// <summary>A receiver that refuses the callback (400, 401, 404 ...) will refuse it again; busy or failing ones may recover.</summary>
+    private static bool IsWorthRetrying(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Privacy request {RequestId}: status {Status} delivered to {Host} (attempt {Attempt})")]
-    private static partial void LogDelivered(ILogger logger, string requestId, string status, string host, int attempt);
+    private static TimeSpan Pause(int retry) => TimeSpan.FromTicks(Math.Min(MaxPause.Ticks, FirstPause.Ticks << Math.Min(retry - 1, 10)));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Privacy request {RequestId}: status {Status} delivered to {CallbackHost} (attempt {Attempt})")]
+    private static partial void LogDelivered(ILogger logger, string requestId, string status, string callbackHost, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Privacy request {RequestId}: status {Status} could not be delivered to {CallbackHost} ({Failure}); given up")]
+    private static partial void LogUndelivered(ILogger logger, string requestId, string status, string callbackHost, string failure);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Privacy request {RequestId}: status {Status} not delivered to {Host} after {Attempts} attempt(s): {Failure}")]
-    private static partial void LogNotDelivered(ILogger logger, string requestId, string status, string host, int attempts, string failure);
-
-    [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Privacy request {RequestId}: status {Status} not sent: set Cdp:Privacy:Callbacks:SigningKey to send signed status callbacks")]
-    private static partial void LogNoSigningKey(ILogger logger, string requestId, string status);
+        Message = "Privacy request {RequestId}: status {Status} not sent: set Cdp:Privacy:CallbackSecret to send signed status callbacks")]
+    private static partial void LogNoSecret(ILogger logger, string requestId, string status);
 }

@@ -1,8 +1,6 @@
 using Cdp.Core.Workflows;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cdp.Functions.Privacy;
 
@@ -14,15 +12,15 @@ namespace Cdp.Functions.Privacy;
 /// </summary>
 public sealed class DurableWorkflowClient(WorkflowRegistry registry, TimeProvider time) : IWorkflowClient
 {
-    private static readonly AsyncLocal<DurableTaskClient?> Current = new();
+    private readonly AsyncLocal<DurableTaskClient?> _current = new();
 
     /// <summary>Lends <paramref name="client"/> to Core's calls until the result is disposed (it flows with the async call).</summary>
     public IDisposable Use(DurableTaskClient client)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var previous = Current.Value;
-        Current.Value = client;
-        return new Lending(previous);
+        var previous = _current.Value;
+        _current.Value = client;
+        return new Lending(_current, previous);
     }
 
     public async Task<WorkflowInstance> StartAsync(string workflowName, string instanceId, object? input, CancellationToken cancellationToken = default)
@@ -64,7 +62,7 @@ public sealed class DurableWorkflowClient(WorkflowRegistry registry, TimeProvide
         return ToInstance(await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, cancellationToken));
     }
 
-    private static DurableTaskClient Client => Current.Value ?? throw new InvalidOperationException(
+    private DurableTaskClient Client => _current.Value ?? throw new InvalidOperationException(
         "No Durable client is lent: a function that uses workflows binds [DurableClient] DurableTaskClient and calls DurableWorkflowClient.Use first.");
 
     private static WorkflowInstance ToInstance(OrchestrationMetadata metadata)
@@ -85,20 +83,8 @@ public sealed class DurableWorkflowClient(WorkflowRegistry registry, TimeProvide
             status == WorkflowStatus.Completed ? metadata.SerializedOutput : null, error);
     }
 
-    private sealed class Lending(DurableTaskClient? previous) : IDisposable
+    private sealed class Lending(AsyncLocal<DurableTaskClient?> current, DurableTaskClient? previous) : IDisposable
     {
-        public void Dispose() => Current.Value = previous;
-    }
-}
-
-public static class DurableWorkflowClientServiceCollectionExtensions
-{
-    /// <summary>Registers <see cref="DurableWorkflowClient"/> as Core's <see cref="IWorkflowClient"/>.</summary>
-    public static IServiceCollection AddDurableWorkflowClient(this IServiceCollection services)
-    {
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<DurableWorkflowClient>();
-        services.TryAddSingleton<IWorkflowClient>(sp => sp.GetRequiredService<DurableWorkflowClient>());
-        return services;
+        public void Dispose() => current.Value = previous;
     }
 }

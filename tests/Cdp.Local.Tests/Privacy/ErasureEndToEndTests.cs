@@ -6,6 +6,7 @@ using Cdp.Core.Identity;
 using Cdp.Local.Privacy;
 using Cdp.Local.Tests.Identity;
 using Cdp.Local.Tests.Infrastructure;
+using Cdp.Local.Workflows;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cdp.Local.Tests.Privacy;
@@ -51,6 +52,9 @@ public sealed class ErasureEndToEndTests
         await privacy.WaitForStatusAsync(access, "completed");
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(data.Path, "access-packages")));
 
+        var needles = Needles(factory.Services.GetRequiredService<IdentityHasher>());
+        Assert.NotEmpty(DataDirectoryScan.Find(data.Path, needles));
+
         // The erasure: 201 with OpenDSR's times, pending until the workflow picks it up.
         var id = Guid.NewGuid().ToString();
         var created = await privacy.SubmitAsync(OpenDsrBodies.Body(id, "erasure", Subject, callbacks: [receiver.Url]));
@@ -84,15 +88,16 @@ public sealed class ErasureEndToEndTests
         Assert.True(certificate.Json["counts"]!["profiles"]!.GetValue<int>() >= 1);
 
         // Not one byte of the subject anywhere the host writes, once it has purged the workflow and truncated the logs.
-        var needles = Needles(factory.Services.GetRequiredService<IdentityHasher>());
-        var left = await Poll.UntilAsync(() => Task.FromResult(DataDirectoryScan.Find(data.Path, needles)), found => found.Count == 0,
+        var left = await Poll.UntilAsync(() => Task.FromResult(string.Join("; ", DataDirectoryScan.Find(data.Path, needles))), found => found.Length == 0,
             "the data directory to hold no trace of the subject");
-        Assert.Empty(left);
+        Assert.Equal(string.Empty, left);
         var files = DataDirectoryScan.Files(data.Path);
         Assert.Contains(files, f => f.StartsWith("raw-events", StringComparison.Ordinal));
         Assert.Contains(files, f => f.StartsWith("certificates", StringComparison.Ordinal));
         Assert.Contains("cdp.db", files);
         Assert.Contains("workflows.db", files);
+        var journal = factory.Services.GetRequiredService<SqliteWorkflowJournal>();
+        Assert.Empty(await journal.GetFinishedAsync(PrivacyTraceScrubber.PrivacyWorkflows, CancellationToken.None));
 
         // The other customer is still there, whole.
         var other = await events.WaitForProfileAsync("email", OtherEmail);

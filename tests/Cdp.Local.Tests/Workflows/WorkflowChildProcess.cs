@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Cdp.Core.Workflows;
 using Cdp.Local.Tests.Identity;
+using Cdp.Local.Tests.Privacy;
 using Cdp.Local.Tests.Workflows;
 using Cdp.Local.Workflows;
 using Microsoft.Extensions.Configuration;
@@ -11,7 +12,8 @@ using Microsoft.Extensions.Hosting;
 /// .NET startup hook (<c>DOTNET_STARTUP_HOOKS</c>): lets the test assembly itself run as the child process of the
 /// kill test, <c>dotnet Cdp.Local.Tests.dll</c>, without a separate project or a hook in the host's Program.cs.
 /// The runtime requires this exact name, outside any namespace, and allows one: it runs the child a variable names
-/// (<see cref="WorkflowChildProcess"/> or the merge kill test's <see cref="MergeChildProcess"/>), and nothing when none is set.
+/// (<see cref="WorkflowChildProcess"/>, the merge kill test's <see cref="MergeChildProcess"/> or the erasure kill test's
+/// <see cref="ErasureChildProcess"/>), and nothing when none is set.
 /// </summary>
 [SuppressMessage("Design", "CA1050:Declare types in namespaces", Justification = "The runtime looks up startup hooks by this global name.")]
 internal static class StartupHook
@@ -29,6 +31,13 @@ internal static class StartupHook
         {
             var instanceId = Environment.GetEnvironmentVariable(MergeChildProcess.InstanceVariable);
             Environment.Exit(MergeChildProcess.RunAsync(mergeDataDirectory, string.IsNullOrEmpty(instanceId) ? null : instanceId).GetAwaiter().GetResult());
+        }
+
+        var erasureDataDirectory = Environment.GetEnvironmentVariable(ErasureChildProcess.DataDirectoryVariable);
+        if (!string.IsNullOrEmpty(erasureDataDirectory))
+        {
+            Environment.Exit(ErasureChildProcess.RunAsync(erasureDataDirectory, Environment.GetEnvironmentVariable(ErasureChildProcess.UrlVariable)!)
+                .GetAwaiter().GetResult());
         }
     }
 }
