@@ -257,7 +257,7 @@ public static class RequestParser
             JsonSerializer.Serialize(sink, parsed, CdpJsonContext.Default.SegmentEvent);
             return true;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or JsonException)
         {
             return false;
         }

@@ -53,7 +53,7 @@ public sealed partial class HttpPrivacyStatusNotifier(
         var signature = Sign(settings.CallbackSecret!, body);
         var host = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : "(invalid url)";
         var client = clients.CreateClient(ClientName);
-        string failure = "not tried";
+        var failure = "not tried";
         for (var attempt = 1; attempt <= settings.CallbackAttempts; attempt++)
         {
             if (attempt > 1)

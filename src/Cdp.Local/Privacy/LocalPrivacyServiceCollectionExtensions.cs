@@ -32,7 +32,8 @@ public static class LocalPrivacyServiceCollectionExtensions
     {
         services.AddValidatedOptions<PrivacyCallbackOptions>(configuration, PrivacyCallbackOptions.SectionName);
         services.AddSingleton<IPostConfigureOptions<PrivacyCallbackOptions>, CallbackSecretFile>();
-        services.AddHttpClient(HttpPrivacyStatusNotifier.ClientName);
+        // The factory's own request logs would print whole callback URLs, which may carry a requester's token.
+        services.AddHttpClient(HttpPrivacyStatusNotifier.ClientName).RemoveAllLoggers();
         services.AddSingleton<IPrivacyStatusNotifier, HttpPrivacyStatusNotifier>();
 
         services.AddValidatedOptions<ApiKeyOptions>(configuration, ApiKeyOptions.SectionName);
