@@ -3,9 +3,10 @@ using System.Globalization;
 namespace Cdp.Bench;
 
 /// <summary>One measured figure and, where the project set one, the target it is judged against.</summary>
-internal sealed record Figure(string Name, double Value, string Unit, string Detail, string? Target = null, bool? Met = null)
+/// <param name="Format">How <see cref="Value"/> is printed: whole numbers unless a figure needs decimals (a ratio).</param>
+internal sealed record Figure(string Name, double Value, string Unit, string Detail, string? Target = null, bool? Met = null, string Format = "N0")
 {
-    public string FormattedValue => double.IsNaN(Value) ? "n/a" : Value.ToString("N0", CultureInfo.InvariantCulture);
+    public string FormattedValue => double.IsNaN(Value) ? "n/a" : Value.ToString(Format, CultureInfo.InvariantCulture);
 
     public string Verdict => Target is null ? string.Empty : $"{Target} {(Met == true ? "(met)" : "(MISSED)")}";
 }

@@ -439,7 +439,7 @@ public sealed partial class EventProcessor(
                 LogLinkConflict(logger, identityId, profileId, other);
                 lost.Add((identityId, other));
                 batch.Links[identityId] = other;
-                var request = new MergeRequest([profileId, other], $"identifier {identityId} was linked to both by concurrent processing");
+                var request = new MergeRequest([profileId, other], "an identifier was linked to both by concurrent processing");
                 batch.MergeRequests.TryAdd(request.InstanceId, request);
             }
         }
