@@ -5,11 +5,12 @@ using System.Runtime.InteropServices;
 using Cdp.Bench;
 
 const string Usage = """
-    Measures ingestion throughput on this machine and prints the figures.
+    Measures ingestion throughput or erasure cost on this machine and prints the figures.
 
     Usage: dotnet run -c Release --project bench/Cdp.Bench -- ingest [options]
+           dotnet run -c Release --project bench/Cdp.Bench -- erasure [options]
 
-    Options:
+    Options of ingest:
       --events N    events for the parse, pipeline and identity figures (default 200000)
       --people P    people the events are spread over (default 20000)
       --clients C   concurrent HTTP clients against the embedded host (default 4)
@@ -19,6 +20,16 @@ const string Usage = """
 
     Figures: 1 System.Text.Json parse; 2 Core pipeline on in-memory ports; 3 identity-heavy stream with merges
     through the journaled workflow runtime; 4 the embedded host (Cdp.Local) over HTTP into SQLite.
+
+    Options of erasure:
+      --subject-events N  events of each erased subject, 10 to an archive file shared with others (default 200)
+      --others M          other people's events in the 1× world; the 10× world has 10×M (default 20000)
+      --repeats R         erasures timed per world, one fresh subject each; the median is reported (default 9)
+      --store S           memory (Core on the in-memory ports), sqlite (Cdp.Local's stores in process) or both (default)
+      --host K=V          a setting for the SQLite stores, e.g. --host Cdp:Local:Synchronous=Normal (repeatable)
+
+    Erasure: one subject is erased end to end (submit to completed, the durable erasure workflow) in a world whose
+    archive holds 1× and one that holds 10× as much of other people's data; the ratio of the times should be ≤ 1.3.
     """;
 
 if (args is [] || args.Contains("--help") || args.Contains("-h"))
@@ -27,13 +38,18 @@ if (args is [] || args.Contains("--help") || args.Contains("-h"))
     return args is [] ? 2 : 0;
 }
 
-if (args[0] != "ingest")
+if (args[0] is not ("ingest" or "erasure"))
 {
     await Console.Error.WriteLineAsync($"unknown command '{args[0]}'{Environment.NewLine}{Environment.NewLine}{Usage}");
     return 2;
 }
 
-if (!BenchSettings.TryParse(args[1..], out var settings, out var error))
+BenchSettings? settings = null;
+ErasureSettings? erasureSettings = null;
+var parsed = args[0] == "ingest"
+    ? BenchSettings.TryParse(args[1..], out settings, out var error)
+    : ErasureSettings.TryParse(args[1..], out erasureSettings, out error);
+if (!parsed)
 {
     await Console.Error.WriteLineAsync($"{error}{Environment.NewLine}{Environment.NewLine}{Usage}");
     return 2;
@@ -56,20 +72,40 @@ void Progress(string line) => Console.WriteLine($"  {total.Elapsed:mm\\:ss}  {li
 
 try
 {
+    if (erasureSettings is not null)
+    {
+        IReadOnlyList<Figure> erasure;
+        try
+        {
+            erasure = await ErasureBenchmark.RunAsync(erasureSettings, Progress, cancel.Token);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // An erasure that did not complete, or did not remove what it should, gives no figure worth printing.
+            await Console.Error.WriteLineAsync($"{Environment.NewLine}Erasure benchmark failed: {ex.Message}");
+            return 1;
+        }
+
+        Progress($"done; load average now {LoadAverage()}");
+        Report.Print(erasure, machine, Console.Out);
+        return 0;
+    }
+
+    var ingest = settings!;
     var mix = new EventMix(seed: 1);
-    var people = mix.CreatePeople(settings.People, 1, 1);
-    var bodies = mix.SteadyBodies(people, settings.Events, "s");
+    var people = mix.CreatePeople(ingest.People, 1, 1);
+    var bodies = mix.SteadyBodies(people, ingest.Events, "s");
     var figures = new List<Figure>();
 
-    Progress($"[1/4] parsing {settings.Events:N0} events");
+    Progress($"[1/4] parsing {ingest.Events:N0} events");
     var parse = ParseBenchmark.Run(bodies);
     figures.Add(parse);
 
-    Progress($"[2/4] Core pipeline over {settings.Events:N0} events, {settings.People:N0} people");
-    figures.Add(await PipelineBenchmark.RunAsync(bodies, settings.People, parse.Value, cancel.Token));
+    Progress($"[2/4] Core pipeline over {ingest.Events:N0} events, {ingest.People:N0} people");
+    figures.Add(await PipelineBenchmark.RunAsync(bodies, ingest.People, parse.Value, cancel.Token));
     bodies.Clear();
 
-    var journeyPeople = Math.Max(100, settings.Events / 50);
+    var journeyPeople = Math.Max(100, ingest.Events / 50);
     Progress($"[3/4] identity-heavy stream of {journeyPeople:N0} people");
     figures.AddRange(await MergeBenchmark.RunAsync(journeyPeople, cancel.Token));
 
@@ -78,7 +114,7 @@ try
     try
     {
         figures.AddRange(await HttpBenchmark.RunAsync(
-            people, settings.Clients, TimeSpan.FromSeconds(settings.Seconds), settings.HostSettings, Progress, cancel.Token));
+            people, ingest.Clients, TimeSpan.FromSeconds(ingest.Seconds), ingest.HostSettings, Progress, cancel.Token));
     }
     catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or FileNotFoundException)
     {
