@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Buffers.Text;
-using System.Text;
 using System.Text.Json;
 using Cdp.Core;
 using Cdp.Core.Privacy;
@@ -149,33 +146,4 @@ public sealed class SqlitePrivacyRequestStore(SqliteDatabase database) : IPrivac
 
     private static PrivacyRequest Deserialize(byte[] body) =>
         JsonSerializer.Deserialize(body, PrivacyJsonContext.Default.PrivacyRequest) ?? throw new InvalidDataException("a privacy request row has an empty body");
-
-    /// <summary>The opaque continuation token: base64url of the last row's (received ticks, id).</summary>
-    private static class PageCursor
-    {
-        public static string Format(long ticks, string id)
-        {
-            var bytes = new byte[8 + Encoding.UTF8.GetByteCount(id)];
-            BinaryPrimitives.WriteInt64BigEndian(bytes, ticks);
-            Encoding.UTF8.GetBytes(id, bytes.AsSpan(8));
-            return Base64Url.EncodeToString(bytes);
-        }
-
-        public static (long Ticks, string Id) Parse(string token)
-        {
-            byte[] bytes;
-            try
-            {
-                bytes = Base64Url.DecodeFromChars(token);
-            }
-            catch (FormatException)
-            {
-                bytes = [];
-            }
-
-            return bytes.Length > 8
-                ? (BinaryPrimitives.ReadInt64BigEndian(bytes), Encoding.UTF8.GetString(bytes.AsSpan(8)))
-                : throw new ArgumentException("the continuation token was not issued by this store", nameof(token));
-        }
-    }
 }

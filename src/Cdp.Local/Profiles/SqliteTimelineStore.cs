@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Buffers.Text;
-using System.Text;
 using System.Text.Json;
 using Cdp.Core;
 using Cdp.Core.Profiles;
@@ -104,37 +101,5 @@ public sealed class SqliteTimelineStore(SqliteDatabase database) : ITimelineStor
 
             return new TimelinePage(events, next);
         }));
-    }
-
-    /// <summary>The opaque continuation token: base64url of the last row's (ticks, id).</summary>
-    private static class PageCursor
-    {
-        public static string Format(long ticks, string id)
-        {
-            var bytes = new byte[8 + Encoding.UTF8.GetByteCount(id)];
-            BinaryPrimitives.WriteInt64BigEndian(bytes, ticks);
-            Encoding.UTF8.GetBytes(id, bytes.AsSpan(8));
-            return Base64Url.EncodeToString(bytes);
-        }
-
-        public static (long Ticks, string Id) Parse(string token)
-        {
-            byte[] bytes;
-            try
-            {
-                bytes = Base64Url.DecodeFromChars(token);
-            }
-            catch (FormatException)
-            {
-                bytes = [];
-            }
-
-            if (bytes.Length <= 8)
-            {
-                throw new ArgumentException("continuationToken is not one this timeline issued", nameof(token));
-            }
-
-            return (BinaryPrimitives.ReadInt64BigEndian(bytes), Encoding.UTF8.GetString(bytes.AsSpan(8)));
-        }
     }
 }

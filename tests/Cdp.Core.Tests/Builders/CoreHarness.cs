@@ -1,3 +1,4 @@
+using Cdp.Tests.Time;
 using System.Text;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;

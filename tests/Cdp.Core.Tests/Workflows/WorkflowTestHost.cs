@@ -1,3 +1,4 @@
+using Cdp.Tests.Time;
 using Cdp.Core.Workflows;
 using Cdp.Core.Workflows.Replay;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace Cdp.Core.Tests.Workflows;
+namespace Cdp.Tests.Time;
 
 /// <summary>
 /// A fake clock that jumps forward to each timer as soon as it is set, so retry back-off is exercised (and its delays
