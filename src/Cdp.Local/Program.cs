@@ -9,6 +9,7 @@ if (args is ["import", .. var importArgs])
     return await ImportCommand.RunAsync(importArgs, Console.Out, Console.Error);
 }
 
+LocalHostDefaults.PreferPollingFileWatcher();
 var builder = WebApplication.CreateBuilder(args);
 if (LocalHostDefaults.HasNoListenAddress(builder.Configuration))
 {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using Cdp.Local.Tests.Infrastructure;
@@ -11,15 +12,38 @@ public sealed partial class StartupTests
     [InlineData("Cdp:Identity:Pepper", "too-short")]
     [InlineData("Cdp:Local:DefaultWriteKey", "has:colon")]
     [InlineData("Cdp:Local:DataDirectory", "")]
-    public void Start_BadSetting_FailsNamingTheSetting(string setting, string value)
+    public async Task Start_BadSetting_ExitsNamingTheSetting(string setting, string value)
     {
+        // A real process, as an operator starts it: start-up must stop, and say which setting is wrong.
         using var data = new TempDataDirectory();
-        using var host = new LocalHostFactory(data.Path, (setting, value));
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = data.Path,
+        };
+        foreach (var argument in new[] { RepoPaths.HostDll, "--urls", "http://127.0.0.1:0", $"--Cdp:Local:DataDirectory={data.Path}", $"--{setting}={value}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
 
-        var error = Record.Exception(() => host.CreateClient());
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"the host kept running with {setting}={value}");
+        }
 
-        Assert.NotNull(error);
-        Assert.Contains(setting, Flatten(error), StringComparison.Ordinal);
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains(setting, await output + await error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,9 +92,6 @@ public sealed partial class StartupTests
         Assert.DoesNotContain(key, output, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await second.Client(key).PostAsync("/v1/track", """{"userId":"printed-key","event":"Again"}""")).Status);
     }
-
-    private static string Flatten(Exception error) =>
-        error.InnerException is null ? error.Message : error.Message + " | " + Flatten(error.InnerException);
 
     [GeneratedRegex("Default write key: (\\S+)")]
     private static partial Regex WriteKeyLine();
