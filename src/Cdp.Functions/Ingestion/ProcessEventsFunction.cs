@@ -13,7 +13,6 @@ public sealed class ProcessEventsFunction(QueuedEventReader reader, EventProcess
     // and lose it; with one the batch is retried until it succeeds (Core's processing is idempotent). A message
     // that can never succeed does not block the partition: EventHubMessages skips it before processing.
     [Function("ProcessEvents")]
-    [ExponentialBackoffRetry(-1, "00:00:05", "00:15:00")]
     public async Task Run(
         [EventHubTrigger(EventHub.Name, Connection = EventHub.Connection)] string[] events,
         [DurableClient] DurableTaskClient durable,

@@ -29,7 +29,7 @@ public sealed class ConsentFunctions(ConsentService consent)
             : JsonResponse.Object(StatusCodes.Status413PayloadTooLarge, w => w.WriteString("error", RequestBody.TooLargeMessage(req.ContentLength)));
     }
 
-    private static IActionResult From(ConsentResult result) => result.Status switch
+    private static ContentResult From(ConsentResult result) => result.Status switch
     {
         ConsentStatus.Ok => JsonResponse.Raw(StatusCodes.Status200OK, JsonSerializer.Serialize(result.View!, ConsentJsonContext.Default.ConsentView)),
         ConsentStatus.Invalid => JsonResponse.Object(StatusCodes.Status400BadRequest, w => w.WriteString("error", result.Error)),
