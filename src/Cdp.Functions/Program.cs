@@ -1,6 +1,5 @@
 using Cdp.Azure;
 using Cdp.Core;
-using Cdp.Functions.Privacy;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +16,7 @@ public static class Program
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddCdpCore(builder.Configuration);
         builder.Services.AddCdpAzure(builder.Configuration);
-        builder.Services.AddDurableWorkflowClient();
+        builder.Services.AddCdpFunctions();
         builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
         builder.Build().Run();
     }

@@ -1,3 +1,4 @@
+using Cdp.Functions.Workflows;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Cdp.Core.Privacy;

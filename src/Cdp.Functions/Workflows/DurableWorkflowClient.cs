@@ -2,7 +2,7 @@ using Cdp.Core.Workflows;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
-namespace Cdp.Functions.Privacy;
+namespace Cdp.Functions.Workflows;
 
 /// <summary>
 /// Core's <see cref="IWorkflowClient"/> over Durable Functions. The Durable extension gives its client only to functions

@@ -1,0 +1,21 @@
+using Cdp.Core.Workflows;
+using Cdp.Functions.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Cdp.Functions;
+
+public static class FunctionsServiceCollectionExtensions
+{
+    /// <summary>
+    /// What the Functions app adds to Core and the Azure adapters: Core's workflow client over Durable Functions.
+    /// Tests call this on top of the in-memory ports, so they run the app's own wiring.
+    /// </summary>
+    public static IServiceCollection AddCdpFunctions(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DurableWorkflowClient>();
+        services.TryAddSingleton<IWorkflowClient>(sp => sp.GetRequiredService<DurableWorkflowClient>());
+        return services;
+    }
+}

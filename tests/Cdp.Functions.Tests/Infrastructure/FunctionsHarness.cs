@@ -1,0 +1,89 @@
+using System.Text;
+using Cdp.Core;
+using Cdp.Core.Ingestion;
+using Cdp.Tests.InMemory;
+using Cdp.Tests.Time;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Cdp.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// The Functions app's own wiring (AddCdpCore, AddCdpFunctions) over the in-memory ports instead of Cosmos DB and Blob,
+/// with a fake clock. Function classes are created as the worker creates them (constructor injection), so a test calls
+/// a function method with a real <see cref="HttpRequest"/> and reads what the stores hold afterwards.
+/// </summary>
+internal sealed class FunctionsHarness : IDisposable
+{
+    public const string WriteKey = "wk_functions_test";
+    public const string SourceId = "src-web";
+    public const string Pepper = "functions-test-pepper-0123456789";
+
+    public static readonly DateTimeOffset Start = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly ServiceCollection _services = new();
+    private readonly IConfigurationRoot _configuration = new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?> { ["Cdp:Identity:Pepper"] = Pepper })
+        .Build();
+
+    private ServiceProvider? _provider;
+
+    public FunctionsHarness()
+    {
+        _services.AddSingleton<TimeProvider>(Time);
+        _services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        _services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        _services.AddCdpCore(_configuration);
+        _services.AddCdpFunctions();
+        _services.AddCdpInMemoryPorts();
+    }
+
+    /// <summary>A fake clock; anything that waits on it (retry back-off) jumps it forward instead of sleeping.</summary>
+    public FakeTimeProvider Time { get; } = new JumpingTimeProvider(Start);
+
+    public IServiceProvider Services => _provider ??= Build();
+
+    public IConfigurationRoot Configuration => _configuration;
+
+    public IServiceCollection ServiceCollection => _provider is null ? _services : throw new InvalidOperationException("configure the harness before first use");
+
+    /// <summary>Sets a configuration value before first use (options bind when first resolved).</summary>
+    public FunctionsHarness With(string key, string? value)
+    {
+        _configuration[key] = value;
+        return this;
+    }
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A function class as the worker makes it: a new instance per invocation, its dependencies from the container.</summary>
+    public T Create<T>()
+        where T : class => ActivatorUtilities.CreateInstance<T>(Services);
+
+    public InMemoryProfileStore Profiles => Get<InMemoryProfileStore>();
+
+    public InMemoryIdentityIndex Identities => Get<InMemoryIdentityIndex>();
+
+    public InMemoryTimelineStore Timeline => Get<InMemoryTimelineStore>();
+
+    public InMemoryEventQueue Queue => Get<InMemoryEventQueue>();
+
+    public InMemoryRawEventArchive Archive => Get<InMemoryRawEventArchive>();
+
+    public static string Basic(string user, string password = "") =>
+        "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
+
+    public void Dispose() => _provider?.Dispose();
+
+    private ServiceProvider Build()
+    {
+        var provider = _services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
+        provider.GetRequiredService<InMemorySourceDirectory>().Add(WriteKey, new Source(SourceId, "Website"));
+        return provider;
+    }
+}
