@@ -3,7 +3,6 @@ using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
 using Cdp.Core.Profiles;
-using Cdp.Core.Workflows;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,13 +39,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ConsentRecorder>();
         services.AddSingleton<ConsentService>();
 
-        services.AddWorkflow<MergeWorkflow>();
-        services.AddWorkflowActivity<PlanMergeActivity>();
-        services.AddWorkflowActivity<TombstoneProfileActivity>();
-        services.AddWorkflowActivity<FoldProfileActivity>();
-        services.AddWorkflowActivity<RepointIdentitiesActivity>();
-        services.AddWorkflowActivity<MoveTimelineActivity>();
-        services.AddWorkflowActivity<StripTombstoneActivity>();
+        services.AddMergeWorkflow();
 
         services.AddCdpPrivacy(configuration);
         return services;

@@ -1,3 +1,4 @@
+using Cdp.Core.Identity;
 using Cdp.Core.Workflows;
 using Cdp.Functions.Workflows;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,8 @@ namespace Cdp.Functions;
 public static class FunctionsServiceCollectionExtensions
 {
     /// <summary>
-    /// What the Functions app adds to Core and the Azure adapters: Core's workflow client over Durable Functions.
+    /// What the Functions app adds to Core and the Azure adapters: Core's workflow client and merge
+    /// scheduler over Durable Functions.
     /// Tests call this on top of the in-memory ports, so they run the app's own wiring.
     /// </summary>
     public static IServiceCollection AddCdpFunctions(this IServiceCollection services)
@@ -16,6 +18,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DurableWorkflowClient>();
         services.TryAddSingleton<IWorkflowClient>(sp => sp.GetRequiredService<DurableWorkflowClient>());
+        services.TryAddSingleton<IMergeScheduler, DurableMergeScheduler>();
         return services;
     }
 }

@@ -1,4 +1,3 @@
-using Cdp.Core.Workflows;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,24 +19,8 @@ public static class PrivacyServiceCollectionExtensions
         services.AddSingleton<PrivacyRequestDocuments>();
         services.AddSingleton<PrivacyRequests>();
 
-        services.AddWorkflow<ErasureWorkflow>();
-        services.AddWorkflow<AccessWorkflow>();
-        services.AddWorkflowActivity<BeginPrivacyRequestActivity>();
-        services.AddWorkflowActivity<NotifyPrivacyStatusActivity>();
-        services.AddWorkflowActivity<ResolveSubjectActivity>();
-        services.AddWorkflowActivity<CompletePrivacyRequestActivity>();
-        services.AddWorkflowActivity<RecordPrivacyFailureActivity>();
-        services.AddWorkflowActivity<SuppressSubjectActivity>();
-        services.AddWorkflowActivity<UnsuppressSubjectActivity>();
-        services.AddWorkflowActivity<RewriteRawEventsActivity>();
-        services.AddWorkflowActivity<EraseTimelineActivity>();
-        services.AddWorkflowActivity<EraseProfileRecordsActivity>();
-        services.AddWorkflowActivity<FlagExportsActivity>();
-        services.AddWorkflowActivity<EraseIdentitiesActivity>();
-        services.AddWorkflowActivity<EraseProfilesActivity>();
-        services.AddWorkflowActivity<VerifyErasureActivity>();
-        services.AddWorkflowActivity<WriteErasureCertificateActivity>();
-        services.AddWorkflowActivity<BuildAccessPackageActivity>();
+        services.AddErasureWorkflow();
+        services.AddAccessWorkflow();
         return services;
     }
 }

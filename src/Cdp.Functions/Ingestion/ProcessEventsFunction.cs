@@ -1,5 +1,6 @@
 using Cdp.Core.Ingestion;
-using Cdp.Functions.Profiles;
+using Cdp.Core.Identity;
+using Cdp.Functions.Workflows;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -7,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace Cdp.Functions.Ingestion;
 
 /// <summary>Processes batches from the hub: identity resolution, profile update, archive (all in Core).</summary>
-public sealed class ProcessEventsFunction(QueuedEventReader reader, EventProcessor processor, ILogger<ProcessEventsFunction> logger)
+public sealed class ProcessEventsFunction(
+    QueuedEventReader reader, EventProcessor processor, DurableWorkflowClient workflows, IMergeScheduler merges, ILogger<ProcessEventsFunction> logger)
 {
     // Exceptions propagate on purpose. Without a retry policy the trigger would checkpoint past a failed batch
     // and lose it; with one the batch is retried until it succeeds (Core's processing is idempotent). A message
@@ -19,6 +21,7 @@ public sealed class ProcessEventsFunction(QueuedEventReader reader, EventProcess
         CancellationToken cancellationToken)
     {
         var parsed = EventHubMessages.Parse(reader, events, logger);
-        await processor.ProcessAsync(parsed, new DurableMergeScheduler(durable), cancellationToken);
+        using var lent = workflows.Use(durable);
+        await processor.ProcessAsync(parsed, merges, cancellationToken);
     }
 }

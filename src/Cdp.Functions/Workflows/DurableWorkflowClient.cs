@@ -62,6 +62,9 @@ public sealed class DurableWorkflowClient(WorkflowRegistry registry, TimeProvide
         return ToInstance(await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, cancellationToken));
     }
 
+    /// <summary>The client lent by the calling function; the one way Functions code reaches Durable Functions.</summary>
+    internal DurableTaskClient LentClient => Client;
+
     private DurableTaskClient Client => _current.Value ?? throw new InvalidOperationException(
         "No Durable client is lent: a function that uses workflows binds [DurableClient] DurableTaskClient and calls DurableWorkflowClient.Use first.");
 

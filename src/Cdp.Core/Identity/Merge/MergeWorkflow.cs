@@ -1,4 +1,5 @@
 using Cdp.Core.Workflows;
+using Microsoft.Extensions.Logging;
 
 namespace Cdp.Core.Identity;
 
@@ -59,4 +60,13 @@ public sealed class MergeWorkflow : IWorkflow<MergeRequest, MergeOutcome>
         MergeLog.Merged(log, context.InstanceId, plan.SurvivorId, merged.Count);
         return new MergeOutcome(plan.SurvivorId, merged, null);
     }
+}
+
+internal static partial class MergeLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Merge {InstanceId} not done: {Reason}")]
+    public static partial void Refused(ILogger logger, string instanceId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Merge {InstanceId} folded {Count} profile(s) into {SurvivorId}")]
+    public static partial void Merged(ILogger logger, string instanceId, string survivorId, int count);
 }

@@ -1,0 +1,81 @@
+using Cdp.Core.Profiles;
+using Cdp.Core.Workflows;
+using Microsoft.Extensions.Options;
+
+namespace Cdp.Core.Identity;
+
+/// <summary>Folds the tombstoned loser's data into the live survivor (survivorship rules); idempotent through the history.</summary>
+public sealed class FoldProfileActivity(LiveProfiles live, IProfileStore profiles, ProfileMerger merger, IOptions<IdentityOptions> options, TimeProvider time)
+    : IActivity<MergeStep, bool>
+{
+    public const string ActivityName = "FoldProfile";
+
+    public string Name => ActivityName;
+
+    public async Task<bool> RunAsync(MergeStep input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var loser = await profiles.GetAsync(input.LoserId, cancellationToken)
+            ?? throw new InvalidOperationException($"loser {input.LoserId} does not exist");
+        for (var attempt = 1; ; attempt++)
+        {
+            var survivor = await live.ResolveAsync(input.SurvivorId, cancellationToken)
+                ?? throw new InvalidOperationException($"survivor {input.SurvivorId} does not exist");
+            if (ProfileMerger.HasMerged(survivor.Value, loser.Value.Id))
+            {
+                return false;
+            }
+
+            var incoming = MergeLimits.Trim(survivor.Value, loser.Value, options.Value, time.GetUtcNow());
+            merger.Merge(survivor.Value, incoming, time.GetUtcNow(), $"{input.InstanceId}: {input.Reason}");
+            survivor.Value.Version++;
+            survivor.Value.UpdatedAt = time.GetUtcNow();
+            try
+            {
+                await profiles.ReplaceAsync(survivor.Value, survivor.ETag, cancellationToken);
+                return true;
+            }
+            catch (ConcurrencyConflictException) when (attempt < 20)
+            {
+                // Ingestion wrote the survivor meanwhile: read it again and fold again.
+            }
+        }
+    }
+}
+
+internal static class MergeLimits
+{
+    /// <summary>
+    /// The loser as it may be folded in: identifiers the survivor gained since the merge was planned (by concurrent
+    /// ingestion) take precedence, and the loser's identifiers that would break a limit stay behind.
+    /// </summary>
+    public static Profile Trim(Profile survivor, Profile loser, IdentityOptions rules, DateTimeOffset at)
+    {
+        var counts = survivor.Identifiers.GroupBy(i => i.Type).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var total = survivor.Identifiers.Count;
+        var kept = new List<ProfileIdentifier>(loser.Identifiers.Count);
+        var history = new List<ProfileHistoryEntry>();
+        foreach (var id in loser.Identifiers)
+        {
+            if (survivor.Identifiers.Exists(i => i.IdentityId == id.IdentityId))
+            {
+                kept.Add(id);
+                continue;
+            }
+
+            var limit = rules.RuleFor(id.Type).Limit;
+            if (counts.GetValueOrDefault(id.Type) >= limit || total >= rules.MaxIdentifiersPerProfile)
+            {
+                history.Add(new ProfileHistoryEntry(at, HistoryKinds.IdentifierDropped,
+                    $"not merged in from {loser.Id}: the person already has the limit of {limit} {id.Type} identifier(s)", loser.Id, id.IdentityId));
+                continue;
+            }
+
+            counts[id.Type] = counts.GetValueOrDefault(id.Type) + 1;
+            total++;
+            kept.Add(id);
+        }
+
+        return history.Count == 0 ? loser : loser with { Identifiers = kept, History = [.. loser.History, .. history] };
+    }
+}
