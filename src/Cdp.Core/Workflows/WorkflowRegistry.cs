@@ -27,6 +27,9 @@ public sealed class WorkflowRegistry
 
     public IReadOnlyCollection<string> WorkflowNames => _workflows.Keys;
 
+    /// <summary>Every registered activity's name and type (what a host must expose, e.g. as Durable activity functions).</summary>
+    public IReadOnlyDictionary<string, Type> Activities => _activityTypes.Value;
+
     /// <exception cref="ArgumentException">No workflow has that name.</exception>
     public IWorkflow GetWorkflow(string name) =>
         TryGetWorkflow(name) ?? throw new ArgumentException($"No workflow named '{name}' is registered.", nameof(name));

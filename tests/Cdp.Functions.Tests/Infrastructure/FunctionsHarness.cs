@@ -6,6 +6,7 @@ using Cdp.Tests.Time;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -38,8 +39,11 @@ internal sealed class FunctionsHarness : IDisposable
         _services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         _services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         _services.AddCdpCore(_configuration);
-        _services.AddCdpFunctions();
         _services.AddCdpInMemoryPorts();
+
+        // The in-memory ports include a merge scheduler that only records; the app's own starts Durable orchestrations.
+        _services.RemoveAll<Cdp.Core.Identity.IMergeScheduler>();
+        _services.AddCdpFunctions();
     }
 
     /// <summary>A fake clock; anything that waits on it (retry back-off) jumps it forward instead of sleeping.</summary>
@@ -74,6 +78,21 @@ internal sealed class FunctionsHarness : IDisposable
     public InMemoryEventQueue Queue => Get<InMemoryEventQueue>();
 
     public InMemoryRawEventArchive Archive => Get<InMemoryRawEventArchive>();
+
+    /// <summary>Accepts one Segment call or batch (JSON) as the ingest route would, and returns the accepted events.</summary>
+    public async Task<IReadOnlyList<SegmentEvent>> AcceptAsync(string json, IngestRoute route = IngestRoute.Batch)
+    {
+        var result = await Get<EventIntake>().AcceptAsync(route, Basic(WriteKey), System.Text.Encoding.UTF8.GetBytes(json), CancellationToken.None);
+        Assert.True(result.Status == IntakeStatus.Accepted, result.Error);
+        return result.Accepted;
+    }
+
+    /// <summary>The live profile holding an identifier, following merges; null when none does.</summary>
+    public async Task<Cdp.Core.Profiles.Profile?> FindProfileAsync(string type, string value)
+    {
+        var found = await Get<Cdp.Core.Profiles.ProfileLookup>().FindAsync(type, value, CancellationToken.None);
+        return found.Profile;
+    }
 
     public static string Basic(string user, string password = "") =>
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
