@@ -87,6 +87,13 @@ internal sealed class FunctionsHarness : IDisposable
         return result.Accepted;
     }
 
+    /// <summary>Accepts and processes events as the Event Hubs function would (merges are recorded, not run); returns nothing.</summary>
+    public async Task IngestAsync(string json)
+    {
+        var events = await AcceptAsync(json);
+        await Get<EventProcessor>().ProcessAsync(events, new InMemoryMergeScheduler(), CancellationToken.None);
+    }
+
     /// <summary>The live profile holding an identifier, following merges; null when none does.</summary>
     public async Task<Cdp.Core.Profiles.Profile?> FindProfileAsync(string type, string value)
     {
