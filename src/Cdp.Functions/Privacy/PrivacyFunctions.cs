@@ -1,5 +1,4 @@
 using Cdp.Functions.Workflows;
-using System.Globalization;
 using System.Net.Http.Headers;
 using Cdp.Core.Privacy;
 using Cdp.Functions.Ingestion;
@@ -20,8 +19,6 @@ public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowCli
     /// <summary>The largest request body accepted (413 above it), as on the local host.</summary>
     public const int MaxBodyBytes = 128 * 1024;
 
-    public const int DefaultPageSize = 50;
-
     private readonly ComplianceAuthorization _authorization = new(audit, time);
 
     /// <summary><c>POST /api/privacy/requests</c>: 201 and the request's status; 200 for a repeated subject_request_id.</summary>
@@ -32,29 +29,14 @@ public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowCli
         CancellationToken cancellationToken)
     {
         var decision = await _authorization.AuthorizeAsync(req, "POST /api/privacy/requests", null, cancellationToken);
-        if (decision.Denied is { } denied)
+        var (body, refused) = decision.Denied is null ? await ReadBodyAsync(req, cancellationToken) : (default, decision.Denied);
+        if (refused is not null)
         {
-            return denied;
+            return refused;
         }
 
-        if (!IsJson(req.ContentType))
-        {
-            return PrivacyResponses.Error(StatusCodes.Status415UnsupportedMediaType, "send the request as application/json");
-        }
-
-        if (await RequestBody.ReadAsync(req, cancellationToken) is not { Length: <= MaxBodyBytes } body)
-        {
-            return PrivacyResponses.Error(StatusCodes.Status413PayloadTooLarge, $"the request body is larger than {MaxBodyBytes} bytes, the limit for a privacy request");
-        }
-
-        using var bound = workflows.Use(durable);
-        var result = await privacy.SubmitAsync(body, decision.CallerId!, cancellationToken);
-        if (result.Outcome == PrivacyOutcome.Created)
-        {
-            req.HttpContext.Response.Headers.Location = $"/api/privacy/requests/{result.Request!.Id}";
-        }
-
-        return PrivacyResponses.From(result, privacy);
+        using var lent = workflows.Use(durable);
+        return PrivacyResponses.Submitted(await privacy.SubmitAsync(body, decision.CallerId!, cancellationToken), privacy, req.HttpContext.Response);
     }
 
     /// <summary><c>GET /api/privacy/requests/{id}</c>: the request's OpenDSR status.</summary>
@@ -73,28 +55,8 @@ public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowCli
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(req);
-        if ((await _authorization.AuthorizeAsync(req, "GET /api/privacy/requests", null, cancellationToken)).Denied is { } denied)
-        {
-            return denied;
-        }
-
-        var size = DefaultPageSize;
-        if (req.Query["page_size"].ToString() is { Length: > 0 } text
-            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > PrivacyRequests.MaxPageSize))
-        {
-            return PrivacyResponses.Error(StatusCodes.Status400BadRequest, $"page_size must be a whole number from 1 to {PrivacyRequests.MaxPageSize}");
-        }
-
-        var continuation = req.Query["continuation"].ToString() is { Length: > 0 } token ? token : null;
-        try
-        {
-            return PrivacyResponses.Page(await privacy.ListAsync(size, continuation, cancellationToken), privacy);
-        }
-        catch (ArgumentException) when (continuation is not null)
-        {
-            // The store refuses a token it did not issue: the caller's input, not a fault.
-            return PrivacyResponses.Error(StatusCodes.Status400BadRequest, "continuation is not a token this list returned");
-        }
+        return (await _authorization.AuthorizeAsync(req, "GET /api/privacy/requests", null, cancellationToken)).Denied
+            ?? PrivacyResponses.Page(await privacy.ListAsync(req.Query["page_size"].ToString(), req.Query["continuation"].ToString(), cancellationToken), privacy);
     }
 
     /// <summary><c>DELETE /api/privacy/requests/{id}</c>: cancels a pending request (409 once it has started).</summary>
@@ -116,15 +78,8 @@ public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowCli
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(req);
-        if ((await _authorization.AuthorizeAsync(req, "GET /api/privacy/requests/{id}/results", id, cancellationToken)).Denied is { } denied)
-        {
-            return denied;
-        }
-
-        var format = req.Query["format"].ToString();
-        return format is "" or "json" or "ndjson"
-            ? await FileAsync(id, format, certificateOnly: false, cancellationToken)
-            : PrivacyResponses.Error(StatusCodes.Status400BadRequest, "format must be json or ndjson");
+        return (await _authorization.AuthorizeAsync(req, "GET /api/privacy/requests/{id}/results", id, cancellationToken)).Denied
+            ?? PrivacyResponses.File(await privacy.ResultsAsync(id, req.Query["format"].ToString(), certificateOnly: false, cancellationToken), privacy);
     }
 
     /// <summary><c>GET /api/privacy/requests/{id}/certificate</c>: a completed erasure's certificate.</summary>
@@ -134,7 +89,7 @@ public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowCli
         string id,
         CancellationToken cancellationToken) =>
         (await _authorization.AuthorizeAsync(req, "GET /api/privacy/requests/{id}/certificate", id, cancellationToken)).Denied
-        ?? await FileAsync(id, null, certificateOnly: true, cancellationToken);
+        ?? PrivacyResponses.File(await privacy.ResultsAsync(id, null, certificateOnly: true, cancellationToken), privacy);
 
     /// <summary><c>GET /api/privacy/discovery</c>: the identity types, request types and regulations supported.</summary>
     [Function("PrivacyDiscovery")]
@@ -144,30 +99,19 @@ public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowCli
         (await _authorization.AuthorizeAsync(req, "GET /api/privacy/discovery", null, cancellationToken)).Denied
         ?? PrivacyResponses.Discovery(privacy.Discovery());
 
-    private async Task<IActionResult> FileAsync(string id, string? format, bool certificateOnly, CancellationToken cancellationToken)
+    /// <summary>The body of a submission: JSON (no content type is taken as JSON), at most <see cref="MaxBodyBytes"/>.</summary>
+    private static async Task<(ReadOnlyMemory<byte> Body, IActionResult? Refused)> ReadBodyAsync(HttpRequest req, CancellationToken cancellationToken)
     {
-        var found = await privacy.GetAsync(id, cancellationToken);
-        if (found.Request is not { } request)
+        if (!IsJson(req.ContentType))
         {
-            return PrivacyResponses.From(found, privacy);
+            return (default, PrivacyResponses.Error(StatusCodes.Status415UnsupportedMediaType, "send the request as application/json"));
         }
 
-        if (certificateOnly && request.Type != PrivacyRequestTypes.Erasure)
-        {
-            return PrivacyResponses.Error(StatusCodes.Status404NotFound, $"request {request.Id} is an {request.Type} request; only erasure requests have a certificate");
-        }
-
-        if (request.Status != PrivacyRequestStatuses.Completed)
-        {
-            return PrivacyResponses.Error(StatusCodes.Status404NotFound, $"request {request.Id} is {request.Status}; its results are ready once it is completed");
-        }
-
-        return await privacy.ReadResultsAsync(request.Id, format, cancellationToken) is { } file
-            ? PrivacyResponses.File(file)
-            : PrivacyResponses.Error(StatusCodes.Status404NotFound, $"request {request.Id} has no {(string.IsNullOrEmpty(format) ? "json" : format)} results");
+        return await RequestBody.ReadAsync(req, cancellationToken) is { Length: <= MaxBodyBytes } body
+            ? (body, null)
+            : (default, PrivacyResponses.Error(StatusCodes.Status413PayloadTooLarge, $"the request body is larger than {MaxBodyBytes} bytes, the limit for a privacy request"));
     }
 
-    /// <summary>No content type is taken as JSON; anything else but JSON is refused.</summary>
     private static bool IsJson(string? contentType) =>
         string.IsNullOrEmpty(contentType)
         || (MediaTypeHeaderValue.TryParse(contentType, out var media) && media.MediaType is { } type

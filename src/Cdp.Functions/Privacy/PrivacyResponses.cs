@@ -30,11 +30,29 @@ internal static class PrivacyResponses
         };
     }
 
-    /// <summary>A page of requests, newest received first; <c>continuation</c> asks for the next one.</summary>
-    public static IActionResult Page(PrivacyRequestPage page, PrivacyRequests privacy)
+    /// <summary>A submission's answer: 201 with a <c>Location</c> for a new request, else as <see cref="From"/>.</summary>
+    public static IActionResult Submitted(PrivacyResult result, PrivacyRequests privacy, HttpResponse response)
     {
-        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(response);
+        if (result.Outcome == PrivacyOutcome.Created)
+        {
+            response.Headers.Location = $"/api/privacy/requests/{result.Request!.Id}";
+        }
+
+        return From(result, privacy);
+    }
+
+    /// <summary>A page of requests, newest received first; <c>continuation</c> asks for the next one.</summary>
+    public static IActionResult Page(PrivacyListAnswer answer, PrivacyRequests privacy)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
         ArgumentNullException.ThrowIfNull(privacy);
+        if (answer.Page is not { } page)
+        {
+            return Error(StatusCodes.Status400BadRequest, answer.Error!);
+        }
+
         return JsonResponse.Object(StatusCodes.Status200OK, w =>
         {
             w.WriteStartArray("requests");
@@ -51,10 +69,11 @@ internal static class PrivacyResponses
         });
     }
 
-    public static IActionResult File(PrivacyResultsFile file)
+    /// <summary>The results file, or the refusal saying why there is none.</summary>
+    public static IActionResult File(PrivacyResultsAnswer answer, PrivacyRequests privacy)
     {
-        ArgumentNullException.ThrowIfNull(file);
-        return new FileContentResult(file.Content, file.ContentType);
+        ArgumentNullException.ThrowIfNull(answer);
+        return answer.File is { } file ? new FileContentResult(file.Content, file.ContentType) : From(answer.Refusal!, privacy);
     }
 
     public static IActionResult Discovery(OpenDsrDiscovery discovery) =>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cdp.Core.Privacy;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,8 +12,6 @@ public static class PrivacyApi
 {
     /// <summary>The largest request body read (413 above it): 50 identities and 10 callback URLs fit with room to spare.</summary>
     public const int MaxBodyBytes = 128 * 1024;
-
-    public const int DefaultPageSize = 50;
 
     public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder app)
     {
@@ -66,23 +63,10 @@ public static class PrivacyApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(requests);
-        var size = DefaultPageSize;
-        if (request.Query["page_size"].ToString() is { Length: > 0 } text
-            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > PrivacyRequests.MaxPageSize))
+        var answer = await requests.ListAsync(request.Query["page_size"].ToString(), request.Query["continuation"].ToString(), cancellationToken);
+        if (answer.Page is not { } page)
         {
-            return Error(StatusCodes.Status400BadRequest, $"page_size must be a whole number from 1 to {PrivacyRequests.MaxPageSize}");
-        }
-
-        var continuation = request.Query["continuation"].ToString() is { Length: > 0 } token ? token : null;
-        PrivacyRequestPage page;
-        try
-        {
-            page = await requests.ListAsync(size, continuation, cancellationToken);
-        }
-        catch (ArgumentException) when (continuation is not null)
-        {
-            // The store refuses a token it did not issue: the caller's input, not a fault.
-            return Error(StatusCodes.Status400BadRequest, "continuation is not a token this list returned");
+            return Error(StatusCodes.Status400BadRequest, answer.Error!);
         }
 
         var list = new PrivacyRequestList(page.Requests.Select(r => PrivacyStatusResponse.From(requests.Status(r))).ToList(), page.ContinuationToken);
@@ -93,18 +77,13 @@ public static class PrivacyApi
     public static async Task<IResult> ResultsAsync(string id, string? format, PrivacyRequests requests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        if (format is not (null or "" or "json" or "ndjson"))
-        {
-            return Error(StatusCodes.Status400BadRequest, "format must be json or ndjson");
-        }
-
-        return await FileAsync(id, format, certificateOnly: false, requests, cancellationToken);
+        return File(await requests.ResultsAsync(id, format, certificateOnly: false, cancellationToken), requests);
     }
 
     public static async Task<IResult> CertificateAsync(string id, PrivacyRequests requests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        return await FileAsync(id, null, certificateOnly: true, requests, cancellationToken);
+        return File(await requests.ResultsAsync(id, null, certificateOnly: true, cancellationToken), requests);
     }
 
     public static JsonHttpResult<OpenDsrDiscovery> Discovery(PrivacyRequests requests)
@@ -123,28 +102,8 @@ public static class PrivacyApi
     internal static JsonHttpResult<ErrorResponse> Error(int statusCode, string message) =>
         TypedResults.Json(new ErrorResponse(message), LocalJsonContext.Default.ErrorResponse, statusCode: statusCode);
 
-    private static async Task<IResult> FileAsync(string id, string? format, bool certificateOnly, PrivacyRequests requests, CancellationToken cancellationToken)
-    {
-        var found = await requests.GetAsync(id, cancellationToken);
-        if (found.Request is not { } request)
-        {
-            return ToHttp(found, requests);
-        }
-
-        if (certificateOnly && request.Type != PrivacyRequestTypes.Erasure)
-        {
-            return Error(StatusCodes.Status404NotFound, $"request {request.Id} is an {request.Type} request; only erasure requests have a certificate");
-        }
-
-        if (request.Status != PrivacyRequestStatuses.Completed)
-        {
-            return Error(StatusCodes.Status404NotFound, $"request {request.Id} is {request.Status}; its results are ready once it is completed");
-        }
-
-        return await requests.ReadResultsAsync(request.Id, format, cancellationToken) is { } file
-            ? TypedResults.Bytes(file.Content, file.ContentType)
-            : Error(StatusCodes.Status404NotFound, $"request {request.Id} has no {(string.IsNullOrEmpty(format) ? "json" : format)} results");
-    }
+    private static IResult File(PrivacyResultsAnswer answer, PrivacyRequests requests) =>
+        answer.File is { } file ? TypedResults.Bytes(file.Content, file.ContentType) : ToHttp(answer.Refusal!, requests);
 
     /// <summary>The one place a privacy outcome becomes HTTP.</summary>
     private static IResult ToHttp(PrivacyResult result, PrivacyRequests requests) => result.Outcome switch
