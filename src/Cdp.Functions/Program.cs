@@ -1,8 +1,7 @@
 using Cdp.Azure;
 using Cdp.Core;
+using Cdp.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Azure.Functions.Worker.OpenTelemetry;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Cdp.Functions;
@@ -17,7 +16,7 @@ public static class Program
         builder.Services.AddCdpCore(builder.Configuration);
         builder.Services.AddCdpAzure(builder.Configuration);
         builder.Services.AddCdpFunctions();
-        builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
+        builder.Services.AddCdpTelemetry(builder.Configuration);
         builder.Build().Run();
     }
 }
