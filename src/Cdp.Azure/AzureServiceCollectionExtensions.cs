@@ -1,3 +1,4 @@
+using Azure.Messaging.EventHubs.Producer;
 using Azure.Storage.Blobs;
 using Cdp.Azure.Blobs;
 using Cdp.Azure.Cosmos;
@@ -21,9 +22,9 @@ namespace Cdp.Azure;
 public static class AzureServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the Cosmos DB and Blob Storage implementations of the Core ports, their clients (one of each per
-    /// process) and the configured sources. The event queue is not here: the Functions host writes to Event Hubs
-    /// through its output binding.
+    /// Registers the Cosmos DB, Blob Storage and Event Hubs implementations of the Core ports, their clients (one of
+    /// each per process) and the configured sources. The event queue sends to Event Hubs and returns once the hub has
+    /// acknowledged, so ingest answers 200 only for durable events.
     /// </summary>
     public static IServiceCollection AddCdpAzure(this IServiceCollection services, IConfiguration configuration)
     {
@@ -46,6 +47,10 @@ public static class AzureServiceCollectionExtensions
         services.AddSingleton<IRawEventArchive>(sp => new BlobRawEventArchive(
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).RawEventsBlobContainer)));
         services.AddSingleton<ISourceDirectory, ConfiguredSourceDirectory>();
+        services.AddValidatedOptions<EventHubQueueOptions>(configuration, EventHubQueueOptions.SectionName);
+        services.TryAddSingleton(sp => EventHubProducerFactory.Create(
+            sp.GetRequiredService<IOptions<EventHubQueueOptions>>().Value, Options(sp), sp.GetRequiredService<CdpCredential>()));
+        services.AddSingleton<IEventQueue>(sp => new EventHubEventQueue(sp.GetRequiredService<EventHubProducerClient>()));
         AddPrivacy(services, configuration);
         return services;
     }

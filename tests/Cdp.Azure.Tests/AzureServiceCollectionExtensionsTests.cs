@@ -1,3 +1,4 @@
+using Azure.Messaging.EventHubs.Producer;
 using Azure.Storage.Blobs;
 using Cdp.Azure.Ingestion;
 using Cdp.Core;
@@ -23,12 +24,14 @@ public sealed class AzureServiceCollectionExtensionsTests
         ["Cdp:Azure:CosmosEndpoint"] = "https://localhost:8081/",
         ["Cdp:Azure:CosmosKey"] = TestSettings.EmulatorKey,
         ["Cdp:Azure:BlobConnectionString"] = "UseDevelopmentStorage=true",
+        ["EventHubConnection:fullyQualifiedNamespace"] = "cdp-test.servicebus.windows.net",
     };
 
     [Fact]
-    public void AddCdpAzure_EmulatorSettings_ResolvesEveryPortWithoutANetworkCall()
+    public async Task AddCdpAzure_EmulatorSettings_ResolvesEveryPortWithoutANetworkCall()
     {
-        using var services = Build(Valid);
+        // Async disposal: the Event Hubs producer is only IAsyncDisposable, as in the Functions host.
+        await using var services = Build(Valid);
 
         StartupValidator(services).Validate();
         Assert.NotNull(services.GetRequiredService<IProfileStore>());
@@ -43,7 +46,18 @@ public sealed class AzureServiceCollectionExtensionsTests
         Assert.NotNull(services.GetRequiredService<IExportLedger>());
         Assert.NotNull(services.GetRequiredService<IDocumentArea>());
         Assert.NotNull(services.GetRequiredService<IPrivacyStatusNotifier>());
-        Assert.Null(services.GetService<IEventQueue>());
+        Assert.IsType<EventHubEventQueue>(services.GetRequiredService<IEventQueue>());
+    }
+
+    [Fact]
+    public async Task AddCdpAzure_EventHubNamespace_OneProducerForTheTriggersHub()
+    {
+        await using var services = Build(Valid);
+
+        var producer = services.GetRequiredService<EventHubProducerClient>();
+        Assert.Same(producer, services.GetRequiredService<EventHubProducerClient>());
+        Assert.Equal("cdp-test.servicebus.windows.net", producer.FullyQualifiedNamespace);
+        Assert.Equal(EventHub.Name, producer.EventHubName);
     }
 
     [Fact]
@@ -64,18 +78,22 @@ public sealed class AzureServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddCdpAzure_ManagedIdentitySettings_BuildsClientsWithoutKeys()
+    public async Task AddCdpAzure_ManagedIdentitySettings_BuildsClientsWithoutKeys()
     {
-        using var services = Build(new()
+        await using var services = Build(new()
         {
             ["Cdp:Azure:CosmosEndpoint"] = "https://cdp-test.documents.azure.com:443/",
             ["Cdp:Azure:BlobServiceUri"] = "https://cdptest.blob.core.windows.net",
             ["Cdp:Azure:ManagedIdentityClientId"] = "00000000-0000-0000-0000-000000000001",
+            ["EventHubConnection:fullyQualifiedNamespace"] = "cdp-test.servicebus.windows.net",
+            ["EventHubConnection:credential"] = "managedidentity",
+            ["EventHubConnection:clientId"] = "00000000-0000-0000-0000-000000000002",
         });
 
         StartupValidator(services).Validate();
         Assert.Equal(new Uri("https://cdp-test.documents.azure.com:443/"), services.GetRequiredService<CosmosClient>().Endpoint);
         Assert.Equal("cdptest", services.GetRequiredService<BlobServiceClient>().AccountName);
+        Assert.Equal("cdp-test.servicebus.windows.net", services.GetRequiredService<EventHubProducerClient>().FullyQualifiedNamespace);
     }
 
     [Theory]
@@ -90,6 +108,8 @@ public sealed class AzureServiceCollectionExtensionsTests
     [InlineData("Cdp:Privacy:ProcessorDomain", "https://cdp.example.com/", "Cdp:Privacy:ProcessorDomain must be a host name")]
     [InlineData("Cdp:Privacy:CallbackAttempts", "0", "Cdp:Privacy:CallbackAttempts must be between 1 and 10")]
     [InlineData("Cdp:Azure:DatabaseName", "", "Cdp:Azure:DatabaseName")]
+    [InlineData("EventHubConnection:fullyQualifiedNamespace", null, "EventHubConnection:fullyQualifiedNamespace (app setting EventHubConnection__fullyQualifiedNamespace) is required")]
+    [InlineData("EventHubConnection:fullyQualifiedNamespace", "sb://cdp.servicebus.windows.net/", "EventHubConnection:fullyQualifiedNamespace must be a host name")]
     public void AddCdpAzure_BadSetting_FailsAtStartNamingTheSetting(string key, string? value, string message)
     {
         using var services = Build(new(Valid) { [key] = value });

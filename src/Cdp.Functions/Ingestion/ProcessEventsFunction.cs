@@ -1,3 +1,4 @@
+using Cdp.Azure.Ingestion;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Identity;
 using Cdp.Functions.Workflows;
