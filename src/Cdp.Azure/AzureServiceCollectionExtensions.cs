@@ -24,7 +24,8 @@ public static class AzureServiceCollectionExtensions
     /// <summary>
     /// Registers the Cosmos DB, Blob Storage and Event Hubs implementations of the Core ports, their clients (one of
     /// each per process) and the configured sources. The event queue sends to Event Hubs and returns once the hub has
-    /// acknowledged, so ingest answers 200 only for durable events.
+    /// acknowledged, so ingest answers 200 only for durable events. Hub messages that can never be processed go to the
+    /// dead-letter blob container; Cosmos DB, Blob and Event Hubs failures worth waiting out are told apart for Core.
     /// </summary>
     public static IServiceCollection AddCdpAzure(this IServiceCollection services, IConfiguration configuration)
     {
@@ -51,6 +52,9 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton(sp => EventHubProducerFactory.Create(
             sp.GetRequiredService<IOptions<EventHubQueueOptions>>().Value, Options(sp), sp.GetRequiredService<CdpCredential>()));
         services.AddSingleton<IEventQueue>(sp => new EventHubEventQueue(sp.GetRequiredService<EventHubProducerClient>()));
+        services.AddSingleton<IDeadLetterArchive>(sp => new BlobDeadLetterArchive(
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).DeadLettersBlobContainer)));
+        services.AddSingleton<ITransientFaults, AzureTransientFaults>();
         AddPrivacy(services, configuration);
         return services;
     }

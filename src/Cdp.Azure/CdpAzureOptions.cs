@@ -73,4 +73,9 @@ public sealed class CdpAzureOptions
     [Required(ErrorMessage = "Cdp:Azure:CertificatesBlobContainer is required (default certificates)")]
     [RegularExpression(BlobContainerPattern, ErrorMessage = "Cdp:Azure:CertificatesBlobContainer must be 3-63 lower-case letters, digits and single hyphens")]
     public string CertificatesBlobContainer { get; set; } = "certificates";
+
+    /// <summary>Event Hub messages that can never be processed, with their reason (one JSON blob each).</summary>
+    [Required(ErrorMessage = "Cdp:Azure:DeadLettersBlobContainer is required (default dead-letters)")]
+    [RegularExpression(BlobContainerPattern, ErrorMessage = "Cdp:Azure:DeadLettersBlobContainer must be 3-63 lower-case letters, digits and single hyphens")]
+    public string DeadLettersBlobContainer { get; set; } = "dead-letters";
 }

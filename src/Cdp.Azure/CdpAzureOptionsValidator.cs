@@ -39,11 +39,15 @@ internal sealed class CdpAzureOptionsValidator : IValidateOptions<CdpAzureOption
             failures.Add("Cdp:Azure:*Container settings must name seven different Cosmos DB containers");
         }
 
-        var blobContainers = new[] { options.RawEventsBlobContainer, options.ExportsBlobContainer, options.AccessPackagesBlobContainer, options.CertificatesBlobContainer };
+        var blobContainers = new[]
+        {
+            options.RawEventsBlobContainer, options.ExportsBlobContainer, options.AccessPackagesBlobContainer,
+            options.CertificatesBlobContainer, options.DeadLettersBlobContainer,
+        };
         if (blobContainers.Distinct(StringComparer.Ordinal).Count() != blobContainers.Length)
         {
             // Erasure deletes whole files by area: a certificate must never sit where exports are cleaned up.
-            failures.Add("Cdp:Azure:*BlobContainer settings must name four different blob containers");
+            failures.Add("Cdp:Azure:*BlobContainer settings must name five different blob containers");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

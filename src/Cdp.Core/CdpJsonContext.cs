@@ -19,4 +19,5 @@ namespace Cdp.Core;
 [JsonSerializable(typeof(List<TimelineEvent>))]
 [JsonSerializable(typeof(IdentityLink))]
 [JsonSerializable(typeof(RejectedEvent))]
+[JsonSerializable(typeof(DeadLetter))]
 public sealed partial class CdpJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using Cdp.Core.Identity;
+using Cdp.Core.Ingestion;
 using Cdp.Core.Workflows;
 using Cdp.Functions.Workflows;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,8 +10,9 @@ namespace Cdp.Functions;
 public static class FunctionsServiceCollectionExtensions
 {
     /// <summary>
-    /// What the Functions app adds to Core and the Azure adapters: Core's workflow client and merge
-    /// scheduler over Durable Functions.
+    /// What the Functions app adds to Core and the Azure adapters: Core's workflow client and merge scheduler over
+    /// Durable Functions, and Core's retry and poison-message isolation for the Event Hubs trigger (settings from the
+    /// host's configuration).
     /// Tests call this on top of the in-memory ports, so they run the app's own wiring.
     /// </summary>
     public static IServiceCollection AddCdpFunctions(this IServiceCollection services)
@@ -19,6 +21,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton<DurableWorkflowClient>();
         services.TryAddSingleton<IWorkflowClient>(sp => sp.GetRequiredService<DurableWorkflowClient>());
         services.TryAddSingleton<IMergeScheduler, DurableMergeScheduler>();
+        services.AddHubBatchRetry();
         return services;
     }
 }

@@ -47,6 +47,8 @@ public sealed class AzureServiceCollectionExtensionsTests
         Assert.NotNull(services.GetRequiredService<IDocumentArea>());
         Assert.NotNull(services.GetRequiredService<IPrivacyStatusNotifier>());
         Assert.IsType<EventHubEventQueue>(services.GetRequiredService<IEventQueue>());
+        Assert.IsType<BlobDeadLetterArchive>(services.GetRequiredService<IDeadLetterArchive>());
+        Assert.IsType<AzureTransientFaults>(services.GetRequiredService<ITransientFaults>());
     }
 
     [Fact]
@@ -71,8 +73,8 @@ public sealed class AzureServiceCollectionExtensionsTests
             [options.DatabaseName, options.ProfilesContainer, options.IdentitiesContainer, options.EventsContainer, options.SegmentsContainer, options.PrivacyContainer, options.DedupContainer]);
         Assert.Equal("exports", options.ExportLedgerContainer);
         Assert.Equal(
-            ["raw-events", "exports", "access-packages", "certificates"],
-            [options.RawEventsBlobContainer, options.ExportsBlobContainer, options.AccessPackagesBlobContainer, options.CertificatesBlobContainer]);
+            ["raw-events", "exports", "access-packages", "certificates", "dead-letters"],
+            [options.RawEventsBlobContainer, options.ExportsBlobContainer, options.AccessPackagesBlobContainer, options.CertificatesBlobContainer, options.DeadLettersBlobContainer]);
         Assert.Same(services.GetRequiredService<CosmosClient>(), services.GetRequiredService<CosmosClient>());
         Assert.Equal("devstoreaccount1", services.GetRequiredService<BlobServiceClient>().AccountName);
     }
@@ -103,7 +105,9 @@ public sealed class AzureServiceCollectionExtensionsTests
     [InlineData("Cdp:Azure:RawEventsBlobContainer", "Raw_Events", "Cdp:Azure:RawEventsBlobContainer must be")]
     [InlineData("Cdp:Azure:DedupContainer", "events", "must name seven different Cosmos DB containers")]
     [InlineData("Cdp:Azure:ExportLedgerContainer", "privacy", "must name seven different Cosmos DB containers")]
-    [InlineData("Cdp:Azure:CertificatesBlobContainer", "exports", "must name four different blob containers")]
+    [InlineData("Cdp:Azure:CertificatesBlobContainer", "exports", "must name five different blob containers")]
+    [InlineData("Cdp:Azure:DeadLettersBlobContainer", "raw-events", "must name five different blob containers")]
+    [InlineData("Cdp:Azure:DeadLettersBlobContainer", "Dead_Letters", "Cdp:Azure:DeadLettersBlobContainer must be")]
     [InlineData("Cdp:Privacy:CallbackSecret", "too-short", "Cdp:Privacy:CallbackSecret must be at least 16 characters")]
     [InlineData("Cdp:Privacy:ProcessorDomain", "https://cdp.example.com/", "Cdp:Privacy:ProcessorDomain must be a host name")]
     [InlineData("Cdp:Privacy:CallbackAttempts", "0", "Cdp:Privacy:CallbackAttempts must be between 1 and 10")]

@@ -30,3 +30,19 @@ public interface IRawEventArchive
     /// <summary>Reads a file, or null when it does not exist.</summary>
     Task<byte[]?> ReadAsync(string path, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Port: messages from the event queue that can never be processed, kept with their reason (blob container
+/// <c>dead-letters</c>) so that nothing is dropped silently and an operator can fix and replay them.
+/// </summary>
+public interface IDeadLetterArchive
+{
+    /// <summary>Stores the dead letter. Storing the same message again overwrites its entry instead of adding one.</summary>
+    Task WriteAsync(DeadLetter deadLetter, CancellationToken cancellationToken);
+}
+
+/// <summary>Port: which failures are worth waiting out (a store unavailable or throttling) rather than counted against a message.</summary>
+public interface ITransientFaults
+{
+    bool IsTransient(Exception exception);
+}

@@ -36,8 +36,10 @@ internal sealed class FunctionsHarness : IDisposable
     public FunctionsHarness()
     {
         _services.AddSingleton<TimeProvider>(Time);
+        _services.AddSingleton<IConfiguration>(_configuration);
         _services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         _services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        _services.AddMetrics();
         _services.AddCdpCore(_configuration);
         _services.AddCdpInMemoryPorts();
 
@@ -99,6 +101,17 @@ internal sealed class FunctionsHarness : IDisposable
     {
         var found = await Get<Cdp.Core.Profiles.ProfileLookup>().FindAsync(type, value, CancellationToken.None);
         return found.Profile;
+    }
+
+    public InMemoryDeadLetterArchive DeadLetters => Get<InMemoryDeadLetterArchive>();
+
+    /// <summary>Puts a wrapper in front of a port (a faulty store); the in-memory one stays reachable for assertions.</summary>
+    public FunctionsHarness Decorate<TPort>(Func<TPort, TPort> wrap)
+        where TPort : class
+    {
+        var inner = ServiceCollection.Last(d => d.ServiceType == typeof(TPort));
+        _services.Replace(ServiceDescriptor.Singleton(sp => wrap((TPort)inner.ImplementationFactory!(sp))));
+        return this;
     }
 
     public static string Basic(string user, string password = "") =>

@@ -22,6 +22,7 @@ internal static class InMemoryServiceCollectionExtensions
         Register<IRawEventArchive, InMemoryRawEventArchive>(services, _ => new InMemoryRawEventArchive());
         Register<ISourceDirectory, InMemorySourceDirectory>(services, _ => new InMemorySourceDirectory());
         Register<IEventQueue, InMemoryEventQueue>(services, _ => new InMemoryEventQueue());
+        Register<IDeadLetterArchive, InMemoryDeadLetterArchive>(services, _ => new InMemoryDeadLetterArchive());
         Register<IMergeScheduler, InMemoryMergeScheduler>(services, _ => new InMemoryMergeScheduler());
         Register<IPrivacyRequestStore, InMemoryPrivacyRequestStore>(services, _ => new InMemoryPrivacyRequestStore());
         Register<ISuppressionList, InMemorySuppressionList>(services, _ => new InMemorySuppressionList());
