@@ -183,7 +183,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.clientId};Authorization=AAD'
     // DefaultAzureCredential picks the user-assigned identity from this.
     AZURE_CLIENT_ID: identity.clientId
-    // The Event Hubs trigger and output binding (Connection = "EventHubConnection").
+    // The Event Hubs trigger (Connection = "EventHubConnection") and the ingest producer read the same settings.
     EventHubConnection__fullyQualifiedNamespace: eventHubsNamespace
     EventHubConnection__credential: 'managedidentity'
     EventHubConnection__clientId: identity.clientId

@@ -49,6 +49,8 @@ public static class AzureServiceCollectionExtensions
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).RawEventsBlobContainer)));
         services.AddSingleton<ISourceDirectory, ConfiguredSourceDirectory>();
         services.AddValidatedOptions<EventHubQueueOptions>(configuration, EventHubQueueOptions.SectionName);
+        services.PostConfigure<EventHubQueueOptions>(o => o.ConnectionString ??= configuration[EventHubQueueOptions.SectionName]);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventHubQueueOptions>, EventHubQueueOptionsValidator>());
         services.TryAddSingleton(sp => EventHubProducerFactory.Create(
             sp.GetRequiredService<IOptions<EventHubQueueOptions>>().Value, Options(sp), sp.GetRequiredService<CdpCredential>()));
         services.AddSingleton<IEventQueue>(sp => new EventHubEventQueue(sp.GetRequiredService<EventHubProducerClient>()));

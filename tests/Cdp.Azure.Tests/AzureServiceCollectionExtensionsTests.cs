@@ -114,12 +114,26 @@ public sealed class AzureServiceCollectionExtensionsTests
     [InlineData("Cdp:Azure:DatabaseName", "", "Cdp:Azure:DatabaseName")]
     [InlineData("EventHubConnection:fullyQualifiedNamespace", null, "EventHubConnection:fullyQualifiedNamespace (app setting EventHubConnection__fullyQualifiedNamespace) is required")]
     [InlineData("EventHubConnection:fullyQualifiedNamespace", "sb://cdp.servicebus.windows.net/", "EventHubConnection:fullyQualifiedNamespace must be a host name")]
+    [InlineData("EventHubConnection", "Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;", "Set only one of EventHubConnection:fullyQualifiedNamespace and the EventHubConnection connection string")]
     public void AddCdpAzure_BadSetting_FailsAtStartNamingTheSetting(string key, string? value, string message)
     {
         using var services = Build(new(Valid) { [key] = value });
 
         var thrown = Assert.ThrowsAny<OptionsValidationException>(() => StartupValidator(services).Validate());
         Assert.Contains(message, thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddCdpAzure_EventHubsEmulatorConnectionString_StartsAndPointsTheProducerAtIt()
+    {
+        // The Event Hubs emulator's documented connection string: a local try-out, never a setting in Azure.
+        const string Emulator = "Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;";
+        await using var services = Build(new(Valid) { ["EventHubConnection:fullyQualifiedNamespace"] = null, ["EventHubConnection"] = Emulator });
+
+        StartupValidator(services).Validate();
+        var producer = services.GetRequiredService<global::Azure.Messaging.EventHubs.Producer.EventHubProducerClient>();
+        Assert.Equal("localhost", producer.FullyQualifiedNamespace);
+        Assert.Equal("events", producer.EventHubName);
     }
 
     [Fact]

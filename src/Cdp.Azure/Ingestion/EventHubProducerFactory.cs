@@ -27,13 +27,19 @@ internal static class EventHubProducerFactory
         ArgumentNullException.ThrowIfNull(hub);
         ArgumentNullException.ThrowIfNull(azure);
         ArgumentNullException.ThrowIfNull(credential);
+        var options = new EventHubProducerClientOptions { RetryOptions = Retry };
+        if (!string.IsNullOrWhiteSpace(hub.ConnectionString))
+        {
+            return new EventHubProducerClient(hub.ConnectionString, EventHub.Name, options);
+        }
+
         var fullyQualifiedNamespace = hub.FullyQualifiedNamespace
             ?? throw new InvalidOperationException("EventHubConnection:fullyQualifiedNamespace is required");
         return new EventHubProducerClient(
             fullyQualifiedNamespace,
             EventHub.Name,
             CredentialFor(hub, azure, credential),
-            new EventHubProducerClientOptions { RetryOptions = Retry });
+            options);
     }
 
     /// <summary>
