@@ -20,8 +20,12 @@ public sealed class PurgeFinishedWorkflows(TimeProvider time, ILogger<PurgeFinis
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+
+        // CreatedFrom must be set: the Durable Task gRPC backend reads it unconditionally and fails the call on null
+        // (caught by the in-process host in PurgeFinishedWorkflowsTests). The Unix epoch is before any instance and,
+        // unlike DateTimeOffset.MinValue, inside every backend's date range.
         var result = await client.PurgeAllInstancesAsync(
-            new PurgeInstancesFilter(CreatedTo: time.GetUtcNow(), Statuses: Finished), cancellationToken);
+            new PurgeInstancesFilter(CreatedFrom: DateTimeOffset.UnixEpoch, CreatedTo: time.GetUtcNow(), Statuses: Finished), cancellationToken);
         logger.LogInformation("Purged {Count} finished workflow instances", result.PurgedInstanceCount);
     }
 }
