@@ -41,7 +41,9 @@ public sealed class DurablePrivacyTests
         var api = new PrivacyApi(harness, durable.Client);
         var request = PrivacyRequestBuilder.Erasure(("email", JaneEmail)).Submitted(FunctionsHarness.Start.AddHours(-1)).Callback(CallbackUrl);
 
+        var before = TimeProvider.System.GetUtcNow();
         var status = await api.SubmitAndWaitAsync(request.ToOpenDsrJson(), request.Id!);
+        var after = TimeProvider.System.GetUtcNow();
 
         Assert.Equal(200, status.Status);
         Assert.Equal(PrivacyRequestStatuses.Completed, status.Json.GetProperty("request_status").GetString());
@@ -58,6 +60,9 @@ public sealed class DurablePrivacyTests
         Assert.Equal(3, counts.GetProperty(PrivacyStores.Identities).GetInt32());
         Assert.Equal(3, counts.GetProperty(PrivacyStores.TimelineEvents).GetInt32());
         Assert.DoesNotContain(JaneEmail, certificate.Body, StringComparison.Ordinal);
+
+        // Completion is stamped by the orchestration's clock: the Durable engine's, which is real time.
+        Assert.InRange(body.GetProperty("completedTime").GetDateTimeOffset(), before.AddSeconds(-1), after.AddSeconds(1));
 
         // Jane is gone from every store; Bob is exactly as he was.
         Assert.DoesNotContain(jane.Id, harness.Profiles.Ids);

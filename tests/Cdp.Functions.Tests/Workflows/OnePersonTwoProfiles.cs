@@ -41,15 +41,4 @@ internal static class OnePersonTwoProfiles
 
         return Assert.Single(merges.Requests);
     }
-
-    private sealed class RecordingMergeScheduler(IMergeScheduler? inner) : IMergeScheduler
-    {
-        public List<MergeRequest> Requests { get; } = [];
-
-        public Task ScheduleAsync(MergeRequest request, CancellationToken cancellationToken)
-        {
-            Requests.Add(request);
-            return inner?.ScheduleAsync(request, cancellationToken) ?? Task.CompletedTask;
-        }
-    }
 }
