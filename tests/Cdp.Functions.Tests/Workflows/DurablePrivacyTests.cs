@@ -119,8 +119,7 @@ public sealed class DurablePrivacyTests
     private static async Task IngestAsync(FunctionsHarness harness, DurableFunctionsHost durable)
     {
         using var lent = harness.Get<DurableWorkflowClient>().Use(durable.Client);
-        var summary = await harness.Get<EventProcessor>().ProcessAsync(await harness.AcceptAsync(JaneAndBob), harness.Get<IMergeScheduler>(), CancellationToken.None);
-        Assert.NotNull(summary);
+        await harness.Get<EventProcessor>().ProcessAsync(await harness.AcceptAsync(JaneAndBob), harness.Get<IMergeScheduler>(), CancellationToken.None);
         Assert.Equal(2, harness.Profiles.Ids.Count);
     }
 }
