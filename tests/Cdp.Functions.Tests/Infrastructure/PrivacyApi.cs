@@ -13,7 +13,7 @@ namespace Cdp.Functions.Tests.Infrastructure;
 /// </summary>
 internal sealed class PrivacyApi(FunctionsHarness harness, DurableTaskClient durable)
 {
-    public const string CallerId = "5b1e0c6e-9a43-4c5e-8f0b-compliance01";
+    public const string CallerId = "5b1e0c6e-9a43-4c5e-8f0b-6d2a1c0e9f31";
 
     /// <summary>The Entra ID principal of a compliance tool holding <paramref name="roles"/>, as App Service encodes it.</summary>
     public static string Principal(string callerId, params string[] roles)
