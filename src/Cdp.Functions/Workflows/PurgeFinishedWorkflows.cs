@@ -21,9 +21,9 @@ public sealed class PurgeFinishedWorkflows(TimeProvider time, ILogger<PurgeFinis
     {
         ArgumentNullException.ThrowIfNull(client);
 
-        // CreatedFrom must be set: the Durable Task gRPC backend reads it unconditionally and fails the call on null
-        // (caught by the in-process host in PurgeFinishedWorkflowsTests). The Unix epoch is before any instance and,
-        // unlike DateTimeOffset.MinValue, inside every backend's date range.
+        // CreatedFrom must be set: with it null the Durable Task gRPC sidecar fails the purge (a NullReferenceException
+        // converting the filter; PurgeFinishedWorkflowsTests). The Unix epoch is before any instance was created and,
+        // unlike DateTimeOffset.MinValue, not at the edge of a storage backend's date range.
         var result = await client.PurgeAllInstancesAsync(
             new PurgeInstancesFilter(CreatedFrom: DateTimeOffset.UnixEpoch, CreatedTo: time.GetUtcNow(), Statuses: Finished), cancellationToken);
         logger.LogInformation("Purged {Count} finished workflow instances", result.PurgedInstanceCount);
