@@ -1,7 +1,6 @@
 using System.Text;
 using Cdp.Core;
 using Cdp.Core.Ingestion;
-using Cdp.Core.Tests.Workflows;
 using Cdp.Core.Workflows;
 using Cdp.Core.Workflows.Replay;
 using Cdp.Tests.InMemory;

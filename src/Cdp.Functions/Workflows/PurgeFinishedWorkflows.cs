@@ -20,8 +20,12 @@ public sealed class PurgeFinishedWorkflows(TimeProvider time, ILogger<PurgeFinis
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+
+        // CreatedFrom must be set: with it null the Durable Task gRPC sidecar fails the purge (a NullReferenceException
+        // converting the filter; PurgeFinishedWorkflowsTests). The Unix epoch is before any instance was created and,
+        // unlike DateTimeOffset.MinValue, not at the edge of a storage backend's date range.
         var result = await client.PurgeAllInstancesAsync(
-            new PurgeInstancesFilter(CreatedTo: time.GetUtcNow(), Statuses: Finished), cancellationToken);
+            new PurgeInstancesFilter(CreatedFrom: DateTimeOffset.UnixEpoch, CreatedTo: time.GetUtcNow(), Statuses: Finished), cancellationToken);
         logger.LogInformation("Purged {Count} finished workflow instances", result.PurgedInstanceCount);
     }
 }

@@ -5,7 +5,6 @@ using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
 using Cdp.Core.Workflows;
 using Cdp.Core.Workflows.Replay;
-using Cdp.Core.Tests.Workflows;
 using Cdp.Tests.InMemory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

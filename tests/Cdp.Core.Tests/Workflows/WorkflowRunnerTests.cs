@@ -1,4 +1,5 @@
 using Cdp.Core.Workflows;
+using Cdp.Tests.InMemory;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cdp.Core.Tests.Workflows;

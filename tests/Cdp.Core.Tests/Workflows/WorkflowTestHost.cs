@@ -1,3 +1,4 @@
+using Cdp.Tests.InMemory;
 using Cdp.Tests.Time;
 using Cdp.Core.Workflows;
 using Cdp.Core.Workflows.Replay;

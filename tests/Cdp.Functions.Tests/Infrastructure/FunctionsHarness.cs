@@ -81,6 +81,20 @@ internal sealed class FunctionsHarness : IDisposable
 
     public InMemoryRawEventArchive Archive => Get<InMemoryRawEventArchive>();
 
+    public InMemoryPrivacyStatusNotifier Callbacks => Get<InMemoryPrivacyStatusNotifier>();
+
+    public InMemoryDocumentArea Documents => Get<InMemoryDocumentArea>();
+
+    /// <summary>Puts a wrapper in front of a port (before first use); the in-memory store stays reachable for assertions.</summary>
+    public FunctionsHarness Decorate<TPort>(Func<TPort, TPort> wrap)
+        where TPort : class
+    {
+        ArgumentNullException.ThrowIfNull(wrap);
+        var inner = ServiceCollection.Last(d => d.ServiceType == typeof(TPort));
+        _services.Replace(ServiceDescriptor.Singleton(sp => wrap((TPort)inner.ImplementationFactory!(sp))));
+        return this;
+    }
+
     /// <summary>Accepts one Segment call or batch (JSON) as the ingest route would, and returns the accepted events.</summary>
     public async Task<IReadOnlyList<SegmentEvent>> AcceptAsync(string json, IngestRoute route = IngestRoute.Batch)
     {

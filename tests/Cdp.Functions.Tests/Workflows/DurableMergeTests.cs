@@ -34,15 +34,4 @@ public sealed class DurableMergeTests
         Assert.Equal(byEmail.Id, byPhone!.Id);
         Assert.Equal(outcome.SurvivorId, byEmail.Id);
     }
-
-    private sealed class RecordingMergeScheduler(IMergeScheduler inner) : IMergeScheduler
-    {
-        public List<MergeRequest> Requests { get; } = [];
-
-        public Task ScheduleAsync(MergeRequest request, CancellationToken cancellationToken)
-        {
-            Requests.Add(request);
-            return inner.ScheduleAsync(request, cancellationToken);
-        }
-    }
 }

@@ -1,9 +1,9 @@
 using Cdp.Core.Workflows;
 using Cdp.Core.Workflows.Replay;
 
-namespace Cdp.Core.Tests.Workflows;
+namespace Cdp.Tests.InMemory;
 
-/// <summary>The journal port in memory: the runner's semantics without SQLite. Shared by every workflow test.</summary>
+/// <summary>The journal port in memory: the runner's semantics without SQLite. Shared by the workflow tests and the benchmark.</summary>
 internal sealed class InMemoryWorkflowJournal : IWorkflowJournal
 {
     private readonly Lock _gate = new();
