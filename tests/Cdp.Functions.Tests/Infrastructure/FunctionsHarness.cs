@@ -119,15 +119,6 @@ internal sealed class FunctionsHarness : IDisposable
 
     public InMemoryDeadLetterArchive DeadLetters => Get<InMemoryDeadLetterArchive>();
 
-    /// <summary>Puts a wrapper in front of a port (a faulty store); the in-memory one stays reachable for assertions.</summary>
-    public FunctionsHarness Decorate<TPort>(Func<TPort, TPort> wrap)
-        where TPort : class
-    {
-        var inner = ServiceCollection.Last(d => d.ServiceType == typeof(TPort));
-        _services.Replace(ServiceDescriptor.Singleton(sp => wrap((TPort)inner.ImplementationFactory!(sp))));
-        return this;
-    }
-
     public static string Basic(string user, string password = "") =>
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
 
