@@ -25,6 +25,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<EventNormalizer>();
         services.AddSingleton<EventIntake>();
+        services.AddSingleton<IngestEndpoint>();
         services.AddSingleton<QueuedEventReader>();
         services.AddSingleton<IdentityHasher>();
         services.AddSingleton<IdentifierExtractor>();
@@ -38,6 +39,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ConsentPolicy>();
         services.AddSingleton<ConsentRecorder>();
         services.AddSingleton<ConsentService>();
+        services.AddSingleton<ConsentEndpoint>();
 
         services.AddMergeWorkflow();
 

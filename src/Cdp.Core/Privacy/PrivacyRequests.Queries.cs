@@ -13,6 +13,9 @@ public sealed partial class PrivacyRequests
 {
     public const int DefaultPageSize = 50;
 
+    /// <summary>A submission's body: JSON of at most 128 KB (50 identities and 10 callback URLs fit with room to spare).</summary>
+    public static readonly Http.BodyRules Body = new(128 * 1024, AllowTextPlain: false, "a privacy request");
+
     /// <summary>
     /// A completed request's results: the access package (<paramref name="format"/> <c>ndjson</c>: portability's events)
     /// or, with <paramref name="certificateOnly"/>, an erasure's certificate.

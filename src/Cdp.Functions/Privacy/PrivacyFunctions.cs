@@ -1,7 +1,6 @@
 using Cdp.Functions.Workflows;
-using System.Net.Http.Headers;
+using Cdp.Core.Http;
 using Cdp.Core.Privacy;
-using Cdp.Functions.Ingestion;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -16,9 +15,6 @@ namespace Cdp.Functions.Privacy;
 /// </summary>
 public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowClient workflows, IPrivacyAuditLog audit, TimeProvider time)
 {
-    /// <summary>The largest request body accepted (413 above it), as on the local host.</summary>
-    public const int MaxBodyBytes = 128 * 1024;
-
     private readonly ComplianceAuthorization _authorization = new(audit, time);
 
     /// <summary><c>POST /api/privacy/requests</c>: 201 and the request's status; 200 for a repeated subject_request_id.</summary>
@@ -99,21 +95,10 @@ public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowCli
         (await _authorization.AuthorizeAsync(req, "GET /api/privacy/discovery", null, cancellationToken)).Denied
         ?? PrivacyResponses.Discovery(privacy.Discovery());
 
-    /// <summary>The body of a submission: JSON (no content type is taken as JSON), at most <see cref="MaxBodyBytes"/>.</summary>
+    /// <summary>The body of a submission, read by Core's rules for it (media type, size).</summary>
     private static async Task<(ReadOnlyMemory<byte> Body, IActionResult? Refused)> ReadBodyAsync(HttpRequest req, CancellationToken cancellationToken)
     {
-        if (!IsJson(req.ContentType))
-        {
-            return (default, PrivacyResponses.Error(StatusCodes.Status415UnsupportedMediaType, "send the request as application/json"));
-        }
-
-        return await RequestBody.ReadAsync(req, cancellationToken) is { Length: <= MaxBodyBytes } body
-            ? (body, null)
-            : (default, PrivacyResponses.Error(StatusCodes.Status413PayloadTooLarge, $"the request body is larger than {MaxBodyBytes} bytes, the limit for a privacy request"));
+        var read = await RequestBodies.ReadAsync(req, PrivacyRequests.Body, cancellationToken);
+        return read.Refused ? (default, HttpAnswer.Error(read.Status, read.Error!)) : (read.Body, null);
     }
-
-    private static bool IsJson(string? contentType) =>
-        string.IsNullOrEmpty(contentType)
-        || (MediaTypeHeaderValue.TryParse(contentType, out var media) && media.MediaType is { } type
-            && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)));
 }

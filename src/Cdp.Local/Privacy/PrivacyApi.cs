@@ -1,3 +1,4 @@
+using Cdp.Core.Http;
 using Cdp.Core.Privacy;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,9 +11,6 @@ namespace Cdp.Local.Privacy;
 /// </summary>
 public static class PrivacyApi
 {
-    /// <summary>The largest request body read (413 above it): 50 identities and 10 callback URLs fit with room to spare.</summary>
-    public const int MaxBodyBytes = 128 * 1024;
-
     public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder app)
     {
         var privacy = app.MapGroup("/api/privacy").AddEndpointFilter<ComplianceAuthorization>();
@@ -31,13 +29,13 @@ public static class PrivacyApi
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(requests);
-        var (body, status, error) = await PrivacyRequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
-        if (error is not null)
+        var read = await RequestBodies.ReadAsync(context.Request, PrivacyRequests.Body, cancellationToken);
+        if (read.Refused)
         {
-            return Error(status, error);
+            return Error(read.Status, read.Error!);
         }
 
-        var result = await requests.SubmitAsync(body, ComplianceAuthorization.CallerOf(context), cancellationToken);
+        var result = await requests.SubmitAsync(read.Body, ComplianceAuthorization.CallerOf(context), cancellationToken);
         if (result.Outcome == PrivacyOutcome.Created)
         {
             context.Response.Headers.Location = $"/api/privacy/requests/{result.Request!.Id}";

@@ -98,11 +98,11 @@ public sealed class IngestFunctionTests : IDisposable
     [Fact]
     public async Task Run_BodyAboveTheLimit_Answers413()
     {
-        var padding = new string('x', RequestBody.MaxRequestBytes);
+        var padding = new string('x', IngestEndpoint.MaxRequestBytes);
         var answer = await IngestAsync("track", "{\"userId\":\"u-1\",\"event\":\"Big\",\"properties\":{\"p\":\"" + padding + "\"}}");
 
         Assert.Equal(413, answer.Status);
-        Assert.Contains($"the limit is {RequestBody.MaxRequestBytes} bytes", answer.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"the limit is {IngestEndpoint.MaxRequestBytes} bytes", answer.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, _harness.Queue.Count);
     }
 
@@ -115,7 +115,7 @@ public sealed class IngestFunctionTests : IDisposable
         var answer = await IngestAsync("track", """{"userId":"u-1","event":"Viewed"}""");
 
         Assert.Equal(503, answer.Status);
-        Assert.Equal(IntakeResponses.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), answer.Headers["Retry-After"]);
+        Assert.Equal(IngestAnswers.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), answer.Headers["Retry-After"]);
         Assert.False(answer.Json.GetProperty("success").GetBoolean());
         Assert.False(answer.Json.TryGetProperty("accepted", out _));
         Assert.False(answer.Json.TryGetProperty("rejected", out _));
