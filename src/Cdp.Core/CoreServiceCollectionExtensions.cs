@@ -1,3 +1,4 @@
+using Cdp.Core.Authorization;
 using Cdp.Core.Consent;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
@@ -40,6 +41,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ConsentRecorder>();
         services.AddSingleton<ConsentService>();
         services.AddSingleton<ConsentEndpoint>();
+        services.AddSingleton<ProfileEndpoint>();
+        services.AddCdpApiAuthorization();
 
         services.AddMergeWorkflow();
 
