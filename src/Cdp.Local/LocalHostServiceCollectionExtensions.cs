@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Cdp.Core;
 using Cdp.Core.Identity;
+using Cdp.Local.Authorization;
 using Cdp.Local.Identity;
 using Cdp.Local.Import;
 using Cdp.Local.Ingestion;
@@ -49,6 +50,7 @@ public static class LocalHostServiceCollectionExtensions
         services.AddCdpLocalServices(configuration);
         services.AddSingleton<DefaultSourceAnnouncer>();
         services.AddHostedService(sp => sp.GetRequiredService<DefaultSourceAnnouncer>());
+        services.AddCdpLocalAuthorization(configuration);
         services.AddHostedService<OutboxProcessor>();
         services.AddCdpLocalPrivacyHosting();
         services.ConfigureHttpJsonOptions(json =>

@@ -1,4 +1,5 @@
 using Cdp.Local;
+using Cdp.Local.Authorization;
 using Cdp.Local.Import;
 using Cdp.Local.Ingestion;
 using Cdp.Local.Privacy;
@@ -20,9 +21,13 @@ builder.Services.AddCdpLocal(builder.Configuration);
 
 var app = builder.Build();
 app.MapIngestionApi();
-app.MapProfilesApi();
-app.MapConsentApi();
-app.MapPrivacyApi();
+app.MapHealthApi();
+
+// Everything under /api needs a role (Core's ApiAccess): map management capabilities into this group only.
+var api = app.MapAuthorizedApi();
+api.MapProfilesApi();
+api.MapConsentApi();
+api.MapPrivacyApi();
 await app.RunAsync();
 return 0;
 

@@ -25,7 +25,7 @@ public static class LocalPrivacyServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Status callbacks, compliance API keys, and the scrubbing of finished privacy workflows from the journal.
+    /// Status callbacks and the scrubbing of finished privacy workflows from the journal.
     /// Call after <c>AddCdpLocalWorkflows</c>: it wraps the journal registered there.
     /// </summary>
     public static IServiceCollection AddCdpLocalPrivacy(this IServiceCollection services, IConfiguration configuration)
@@ -36,21 +36,16 @@ public static class LocalPrivacyServiceCollectionExtensions
         services.AddHttpClient(HttpPrivacyStatusNotifier.ClientName).RemoveAllLoggers();
         services.AddSingleton<IPrivacyStatusNotifier, HttpPrivacyStatusNotifier>();
 
-        services.AddValidatedOptions<ApiKeyOptions>(configuration, ApiKeyOptions.SectionName);
-        services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
-        services.AddSingleton<ApiKeyCallers>();
-
         services.AddSingleton<PrivacyTraceScrubber>();
         services.Replace(ServiceDescriptor.Singleton<IWorkflowJournal>(sp =>
             new PrivacyScrubbingJournal(sp.GetRequiredService<SqliteWorkflowJournal>(), sp.GetRequiredService<PrivacyTraceScrubber>())));
         return services;
     }
 
-    /// <summary>The host's privacy start-up work: scrub what a crash left, and say how to get a compliance key if there is none.</summary>
+    /// <summary>The host's privacy start-up work: scrub what a crash left (API keys are announced by <c>AddCdpLocalAuthorization</c>).</summary>
     public static IServiceCollection AddCdpLocalPrivacyHosting(this IServiceCollection services)
     {
         services.AddHostedService<PrivacyScrubAtStartup>();
-        services.AddHostedService<ComplianceKeyAnnouncer>();
         return services;
     }
 }

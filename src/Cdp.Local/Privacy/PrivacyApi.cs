@@ -1,3 +1,4 @@
+using Cdp.Core.Authorization;
 using Cdp.Core.Http;
 using Cdp.Core.Privacy;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -5,15 +6,16 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Cdp.Local.Privacy;
 
 /// <summary>
-/// The OpenDSR privacy routes, all behind <see cref="ComplianceAuthorization"/>: submit, read, list and cancel requests,
+/// The OpenDSR privacy routes, mapped into the authorized <c>/api</c> group (role <see cref="PrivacyAccess.ManageRole"/>): submit, read, list and cancel requests,
 /// the discovery document, a request's results (access package or certificate) and the suppression summary.
 /// Core decides everything; this class reads HTTP and maps Core's outcomes to status codes in one place.
 /// </summary>
 public static class PrivacyApi
 {
-    public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder app)
+    /// <summary>Maps <c>/privacy/...</c> into <paramref name="api"/>, the authorized <c>/api</c> group.</summary>
+    public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder api)
     {
-        var privacy = app.MapGroup("/api/privacy").AddEndpointFilter<ComplianceAuthorization>();
+        var privacy = api.MapGroup("/privacy");
         privacy.MapPost("/requests", SubmitAsync);
         privacy.MapGet("/requests", ListAsync);
         privacy.MapGet("/requests/{id}", GetAsync);
@@ -22,7 +24,7 @@ public static class PrivacyApi
         privacy.MapGet("/requests/{id}/certificate", CertificateAsync);
         privacy.MapGet("/discovery", Discovery);
         privacy.MapGet("/suppression", Suppression);
-        return app;
+        return api;
     }
 
     public static async Task<IResult> SubmitAsync(HttpContext context, PrivacyRequests requests, CancellationToken cancellationToken)
@@ -35,7 +37,7 @@ public static class PrivacyApi
             return Error(read.Status, read.Error!);
         }
 
-        var result = await requests.SubmitAsync(read.Body, ComplianceAuthorization.CallerOf(context), cancellationToken);
+        var result = await requests.SubmitAsync(read.Body, ApiAuthorization.CallerOf(context).Id, cancellationToken);
         if (result.Outcome == PrivacyOutcome.Created)
         {
             context.Response.Headers.Location = $"/api/privacy/requests/{result.Request!.Id}";
@@ -53,7 +55,7 @@ public static class PrivacyApi
     public static async Task<IResult> CancelAsync(string id, HttpContext context, PrivacyRequests requests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        return ToHttp(await requests.CancelAsync(id, ComplianceAuthorization.CallerOf(context), cancellationToken), requests);
+        return ToHttp(await requests.CancelAsync(id, ApiAuthorization.CallerOf(context).Id, cancellationToken), requests);
     }
 
     /// <summary>Query: <c>page_size</c> (1 to <see cref="PrivacyRequests.MaxPageSize"/>) and <c>continuation</c> from the previous page.</summary>
