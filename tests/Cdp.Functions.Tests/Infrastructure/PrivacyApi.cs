@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Cdp.Core.Privacy;
+using Cdp.Functions.Authorization;
 using Cdp.Functions.Privacy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
@@ -75,7 +76,7 @@ internal sealed class PrivacyApi(FunctionsHarness harness, DurableTaskClient dur
 
     private static HttpRequest Authorized(HttpRequest request)
     {
-        request.Headers[ComplianceAuthorization.PrincipalHeader] = Principal(CallerId, PrivacyAccess.ManageRole);
+        request.Headers[AppServicePrincipalCallers.PrincipalHeader] = Principal(CallerId, PrivacyAccess.ManageRole);
         return request;
     }
 }

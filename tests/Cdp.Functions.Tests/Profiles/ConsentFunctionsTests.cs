@@ -14,9 +14,9 @@ public sealed class ConsentFunctionsTests
         var functions = harness.Create<ConsentFunctions>();
 
         var put = HttpRequests.Put($"/api/profiles/{id}/consent",
-            """{"source":"preference-center","purposes":{"marketing":false,"analytics":true},"timestamp":"2026-11-01T00:00:00Z"}""");
+            """{"source":"preference-center","purposes":{"marketing":false,"analytics":true},"timestamp":"2026-11-01T00:00:00Z"}""").AsAdmin();
         var putAnswer = await (await functions.Put(put, id, CancellationToken.None)).ExecuteAsync(put);
-        var get = HttpRequests.Get($"/api/profiles/{id}/consent");
+        var get = HttpRequests.Get($"/api/profiles/{id}/consent").AsAdmin();
         var getAnswer = await (await functions.Get(get, id, CancellationToken.None)).ExecuteAsync(get);
 
         Assert.Equal(200, putAnswer.Status);
@@ -36,7 +36,7 @@ public sealed class ConsentFunctionsTests
         var id = (await harness.FindProfileAsync("userId", "c-2"))!.Id;
         var functions = harness.Create<ConsentFunctions>();
 
-        var put = HttpRequests.Put($"/api/profiles/{id}/consent", """{"purposes":{"marketing":"maybe"}}""");
+        var put = HttpRequests.Put($"/api/profiles/{id}/consent", """{"purposes":{"marketing":"maybe"}}""").AsAdmin();
         var answer = await (await functions.Put(put, id, CancellationToken.None)).ExecuteAsync(put);
 
         Assert.Equal(400, answer.Status);
@@ -48,7 +48,7 @@ public sealed class ConsentFunctionsTests
     public async Task Get_UnknownProfile_404()
     {
         using var harness = new FunctionsHarness();
-        var get = HttpRequests.Get("/api/profiles/p-none/consent");
+        var get = HttpRequests.Get("/api/profiles/p-none/consent").AsAdmin();
 
         var answer = await (await harness.Create<ConsentFunctions>().Get(get, "p-none", CancellationToken.None)).ExecuteAsync(get);
 

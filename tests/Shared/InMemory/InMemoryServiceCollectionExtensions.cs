@@ -1,3 +1,4 @@
+using Cdp.Core.Authorization;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
@@ -30,6 +31,7 @@ internal static class InMemoryServiceCollectionExtensions
         Register<IDocumentArea, InMemoryDocumentArea>(services, _ => new InMemoryDocumentArea());
         Register<IExportLedger, InMemoryExportLedger>(services, _ => new InMemoryExportLedger());
         Register<IPrivacyStatusNotifier, InMemoryPrivacyStatusNotifier>(services, _ => new InMemoryPrivacyStatusNotifier());
+        Register<IAccessAuditLog, InMemoryAccessAuditLog>(services, _ => new InMemoryAccessAuditLog());
         return services;
     }
 
