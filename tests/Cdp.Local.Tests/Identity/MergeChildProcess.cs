@@ -3,6 +3,7 @@ using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
 using Cdp.Core.Workflows;
+using Cdp.Local.Authorization;
 using Cdp.Local.Ingestion;
 using Cdp.Local.Profiles;
 using Cdp.Local.Tests.Infrastructure;
@@ -39,6 +40,7 @@ internal static class MergeChildProcess
         {
             ["Cdp:Local:DataDirectory"] = dataDirectory,
             ["Cdp:Local:DefaultWriteKey"] = WriteKey,
+            ["Cdp:Local:AdminKey"] = LocalHostFactory.AdminKey,
             // A process crash loses nothing at Normal; only a power loss would, which no test simulates.
             ["Cdp:Local:Synchronous"] = "Normal",
         });
@@ -49,7 +51,8 @@ internal static class MergeChildProcess
 
         await using var app = builder.Build();
         app.MapIngestionApi();
-        app.MapProfilesApi();
+        app.MapHealthApi();
+        app.MapAuthorizedApi().MapProfilesApi();
         using var deadline = new CancellationTokenSource(Deadline);
         await app.StartAsync(deadline.Token);
         try

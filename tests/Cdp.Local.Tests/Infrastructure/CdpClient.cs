@@ -6,8 +6,11 @@ using System.Text.Json.Nodes;
 
 namespace Cdp.Local.Tests.Infrastructure;
 
-/// <summary>What a user of the HTTP API does, over any HttpClient (in-process test server or a child process).</summary>
-internal sealed class CdpClient(HttpClient http, string? writeKey)
+/// <summary>
+/// What a user of the HTTP API does, over any HttpClient (in-process test server or a child process): ingestion with the
+/// write key (Basic), management routes (<c>/api/...</c>) with the API key as a bearer token unless the request has its own.
+/// </summary>
+internal sealed class CdpClient(HttpClient http, string? writeKey, string? apiKey = null)
 {
     public HttpClient Http => http;
 
@@ -37,6 +40,13 @@ internal sealed class CdpClient(HttpClient http, string? writeKey)
 
     public async Task<ApiResponse> SendAsync(HttpRequestMessage request)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        if (apiKey is not null && request.Headers.Authorization is null
+            && request.RequestUri is { OriginalString: var path } && path.StartsWith("/api/", StringComparison.Ordinal))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return new ApiResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, text);

@@ -5,7 +5,10 @@ using System.Net.Sockets;
 
 namespace Cdp.Local.Tests.Infrastructure;
 
-/// <summary>The built host started as a separate process, as an operator runs it: <c>dotnet Cdp.Local.dll --urls ...</c>.</summary>
+/// <summary>
+/// The built host started as a separate process, as an operator runs it: <c>dotnet Cdp.Local.dll --urls ...</c>, by default
+/// with <see cref="LocalHostFactory.AdminKey"/> as <c>Cdp:Local:AdminKey</c>, which <see cref="Client"/> sends on <c>/api</c> calls.
+/// </summary>
 internal sealed class ChildHost : IAsyncDisposable
 {
     private readonly Process _process;
@@ -24,7 +27,11 @@ internal sealed class ChildHost : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
-    public static async Task<ChildHost> StartAsync(string dataDirectory, params string[] settings)
+    public static Task<ChildHost> StartAsync(string dataDirectory, params string[] settings) =>
+        StartAsync(dataDirectory, withAdminKey: true, settings);
+
+    /// <param name="withAdminKey">False starts the host as a first-time user does, with no management key configured.</param>
+    public static async Task<ChildHost> StartAsync(string dataDirectory, bool withAdminKey, params string[] settings)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet")
@@ -38,6 +45,11 @@ internal sealed class ChildHost : IAsyncDisposable
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(url);
         start.ArgumentList.Add($"--Cdp:Local:DataDirectory={dataDirectory}");
+        if (withAdminKey)
+        {
+            start.ArgumentList.Add($"--Cdp:Local:AdminKey={LocalHostFactory.AdminKey}");
+        }
+
         foreach (var setting in settings)
         {
             start.ArgumentList.Add(setting);
@@ -62,7 +74,7 @@ internal sealed class ChildHost : IAsyncDisposable
         return host;
     }
 
-    public CdpClient Client(string? writeKey) => new(Http, writeKey);
+    public CdpClient Client(string? writeKey, string? apiKey = LocalHostFactory.AdminKey) => new(Http, writeKey, apiKey);
 
     /// <summary>SIGKILL on Linux: no shutdown hooks, no flushing, exactly like a crash or <c>kill -9</c>.</summary>
     public void KillHard()

@@ -1,8 +1,10 @@
 using Cdp.Core.Privacy;
 using Cdp.Core.Workflows;
+using Cdp.Local.Authorization;
 using Cdp.Local.Ingestion;
 using Cdp.Local.Privacy;
 using Cdp.Local.Profiles;
+using Cdp.Local.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -36,6 +38,7 @@ internal static class ErasureChildProcess
         {
             ["Cdp:Local:DataDirectory"] = dataDirectory,
             ["Cdp:Local:DefaultWriteKey"] = WriteKey,
+            ["Cdp:Local:AdminKey"] = LocalHostFactory.AdminKey,
             ["Cdp:Local:ComplianceKey"] = PrivacyKeys.Compliance,
             // A process crash loses nothing at Normal; only a power loss would, which no test simulates.
             ["Cdp:Local:Synchronous"] = "Normal",
@@ -47,8 +50,10 @@ internal static class ErasureChildProcess
 
         await using var app = builder.Build();
         app.MapIngestionApi();
-        app.MapProfilesApi();
-        app.MapPrivacyApi();
+        app.MapHealthApi();
+        var api = app.MapAuthorizedApi();
+        api.MapProfilesApi();
+        api.MapPrivacyApi();
         using var deadline = new CancellationTokenSource(Deadline);
         await app.StartAsync(deadline.Token);
         Console.WriteLine(ListeningLine);

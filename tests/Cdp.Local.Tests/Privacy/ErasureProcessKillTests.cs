@@ -29,7 +29,7 @@ public sealed class ErasureProcessKillTests
         {
             await first.WaitForLineAsync(ErasureChildProcess.ListeningLine, ChildTimeout);
             using var http = new HttpClient { BaseAddress = new Uri(url) };
-            var events = new CdpClient(http, ErasureChildProcess.WriteKey);
+            var events = new CdpClient(http, ErasureChildProcess.WriteKey, LocalHostFactory.AdminKey);
             await ErasureEndToEndTests.IngestAsync(events,
                 Calls.Identify(Subject["userId"], "kill-erase-identify", email: Subject["email"]),
                 Calls.Track(Subject["userId"], "kill-erase-anon", "kill-erase-track"),
@@ -68,7 +68,7 @@ public sealed class ErasureProcessKillTests
         Assert.Equal(("completed", receivedTime), (resubmitted.Json!["request_status"]!.GetValue<string>(), resubmitted.Json["received_time"]!.ToString()));
         var certificate = await resumed.GetAsync(completed["certificate_url"]!.GetValue<string>());
         Assert.True(certificate.Json!["verification"]!["clean"]!.GetValue<bool>(), certificate.Body);
-        var events2 = new CdpClient(secondHttp, ErasureChildProcess.WriteKey);
+        var events2 = new CdpClient(secondHttp, ErasureChildProcess.WriteKey, LocalHostFactory.AdminKey);
         Assert.Null(await events2.FindProfileAsync("email", Subject["email"]));
         Assert.NotNull(await events2.FindProfileAsync("email", "kill.keep@example.com"));
 
