@@ -23,7 +23,7 @@ param location string
 // Bicep cannot create Entra app registrations without the Microsoft Graph extension, which this project's builds
 // cannot fetch: register the app once by hand (infra/README.md) and pass its client id.
 @minLength(1)
-@description('Application (client) id of the Microsoft Entra app registration App Service authentication validates tokens for; it defines the Privacy.Manage app role.')
+@description('Application (client) id of the Microsoft Entra app registration App Service authentication validates tokens for; it defines the app roles (Profiles.Read, Profiles.Write, Segments.Manage, Privacy.Manage).')
 param authClientId string
 
 @description('Tenant of the app registration; the deployment\'s tenant unless given.')

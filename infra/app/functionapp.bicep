@@ -223,9 +223,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
 
 // App Service authentication (Easy Auth) with Microsoft Entra ID. It validates bearer tokens issued for the app
 // registration and passes the caller on in X-MS-CLIENT-PRINCIPAL, removing any copy a client sent, which is what lets
-// the privacy functions trust that header (src/Cdp.Functions/Privacy/ComplianceAuthorization.cs). Unauthenticated
-// requests still reach the app: the ingestion routes are anonymous (write keys), and the privacy routes answer 401/403
-// themselves unless the principal holds the Privacy.Manage app role.
+// the management functions trust that header (src/Cdp.Functions/Authorization/AppServicePrincipalCallers.cs).
+// Unauthenticated requests still reach the app: the ingestion routes are anonymous (write keys), and every /api route
+// answers 401/403 itself unless the principal holds the app role the route needs (Profiles.Read, Profiles.Write,
+// Segments.Manage, Privacy.Manage).
 resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'authsettingsV2'
