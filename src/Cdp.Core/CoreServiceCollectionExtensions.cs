@@ -1,4 +1,3 @@
-using Cdp.Core.Authorization;
 using Cdp.Core.Consent;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
@@ -42,7 +41,6 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ConsentService>();
         services.AddSingleton<ConsentEndpoint>();
         services.AddSingleton<ProfileEndpoint>();
-        services.AddCdpApiAuthorization();
 
         services.AddMergeWorkflow();
 

@@ -25,6 +25,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowClient>(sp => sp.GetRequiredService<DurableWorkflowClient>());
         services.TryAddSingleton<IMergeScheduler, DurableMergeScheduler>();
         services.AddHubBatchRetry();
+        services.AddCdpApiAuthorization();
         services.TryAddSingleton<IApiCallers, AppServicePrincipalCallers>();
         services.TryAddSingleton<IAccessAuditLog, LoggedAccessAuditLog>();
         return services;

@@ -23,7 +23,7 @@ internal sealed class AppServicePrincipalCallers : IApiCallers
     public string Realm => "cdp-azure: Microsoft Entra ID access token (App Service authentication)";
 
     public string HowToAuthenticate =>
-        "sign in with Microsoft Entra ID (App Service authentication) and send the access token for this app as 'Authorization: Bearer <token>', with the function key";
+        "sign in with Microsoft Entra ID (App Service authentication) and send the access token for this app as Authorization: Bearer TOKEN, with the function key";
 
     public CallerLookup Identify(HttpRequest request)
     {

@@ -45,7 +45,7 @@ public sealed class LocalApiKeys : IApiCallers
     public string Realm => "cdp-local: API key as bearer token";
 
     public string HowToAuthenticate =>
-        "send an API key as 'Authorization: Bearer <key>' (Cdp:Local:ApiKeys, Cdp:Local:AdminKey or the admin key printed on first start; ingestion write keys are not accepted here)";
+        "send an API key as Authorization: Bearer KEY (from Cdp:Local:ApiKeys, Cdp:Local:AdminKey or the admin key printed on first start; ingestion write keys are not accepted here)";
 
     /// <summary>The roles some key holds.</summary>
     public IReadOnlySet<string> RolesHeld => _keys.SelectMany(k => k.Caller.Roles).ToHashSet(StringComparer.Ordinal);

@@ -14,6 +14,7 @@ public static class LocalAuthorizationExtensions
     {
         services.AddValidatedOptions<ApiKeyOptions>(configuration, ApiKeyOptions.SectionName);
         services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
+        services.AddCdpApiAuthorization();
         services.AddSingleton<GeneratedAdminKey>();
         services.AddSingleton<LocalApiKeys>();
         services.AddSingleton<IApiCallers>(sp => sp.GetRequiredService<LocalApiKeys>());
