@@ -211,7 +211,7 @@ public sealed class PrivacyRequestValidator
         {
             var supported = string.Join(", ", SupportedIdentityTypes.Concat(OpenDsrAliases.Keys));
             return (null, given.FromMap
-                ? $"{typeField} is not a supported identity type: use one of {supported}"
+                ? $"{typeField} names an identity type that is not supported: use one of {supported}"
                 : $"{typeField} \"{PrivacyRequestSubmission.Clip(givenType)}\" is not supported: use one of {supported}");
         }
 

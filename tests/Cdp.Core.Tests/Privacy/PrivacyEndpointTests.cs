@@ -29,7 +29,7 @@ public sealed class PrivacyEndpointTests
     {
         { """{"email":{"value":"jane@example.com","encoding":"sha256"}}""", "subject_identities.email.encoding \"sha256\" is not supported: send raw values" },
         { """{"email":{"value":"jane@example.com","encoding":"base64"}}""", "subject_identities.email.encoding \"base64\" is not an OpenDSR encoding (raw, sha1, md5, sha256)" },
-        { """{"fax_number":{"value":"jane@example.com","encoding":"raw"}}""", "subject_identities.fax_number is not a supported identity type: use one of userId, " },
+        { """{"fax_number":{"value":"jane@example.com","encoding":"raw"}}""", "subject_identities.fax_number names an identity type that is not supported: use one of userId, " },
         { """{"email":{"encoding":"raw"}}""", "subject_identities.email.value is required" },
         { """{"email":{"value":7,"encoding":"raw"}}""", "subject_identities.email.value must be a string" },
         { """{"email":["jane@example.com"]}""", "subject_identities.email must be an object such as {\"value\": \"...\", \"encoding\": \"raw\"}" },
