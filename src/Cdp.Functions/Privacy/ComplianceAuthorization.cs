@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cdp.Core.Http;
 using Cdp.Core.Privacy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -40,9 +41,9 @@ internal sealed class ComplianceAuthorization(IPrivacyAuditLog audit, TimeProvid
         return outcome switch
         {
             PrivacyAccessOutcome.Allowed => new ComplianceDecision(callerId, null),
-            PrivacyAccessOutcome.Forbidden => new ComplianceDecision(null, PrivacyResponses.Error(StatusCodes.Status403Forbidden,
+            PrivacyAccessOutcome.Forbidden => new ComplianceDecision(null, HttpAnswer.Error(StatusCodes.Status403Forbidden,
                 $"the caller '{callerId}' lacks the {PrivacyAccess.ManageRole} app role")),
-            _ => new ComplianceDecision(null, PrivacyResponses.Error(StatusCodes.Status401Unauthorized,
+            _ => new ComplianceDecision(null, HttpAnswer.Error(StatusCodes.Status401Unauthorized,
                 $"sign in with Microsoft Entra ID (App Service authentication) as a caller with the {PrivacyAccess.ManageRole} app role")),
         };
     }

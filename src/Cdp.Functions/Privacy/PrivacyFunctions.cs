@@ -1,6 +1,5 @@
-using Cdp.Functions.Workflows;
-using Cdp.Core.Http;
 using Cdp.Core.Privacy;
+using Cdp.Functions.Workflows;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -9,11 +8,11 @@ using Microsoft.DurableTask.Client;
 namespace Cdp.Functions.Privacy;
 
 /// <summary>
-/// The privacy API (OpenDSR v3) for compliance tools, with the local host's routes and answers. Every call needs a
-/// function key and the <see cref="PrivacyAccess.ManageRole"/> app role (<see cref="ComplianceAuthorization"/>). The rules
-/// (validation, idempotency, workflows) are Core's <see cref="PrivacyRequests"/>.
+/// The privacy API (OpenDSR v3) for compliance tools, bound to Core's <see cref="PrivacyEndpoint"/> (the same answers as the
+/// local host). Every call needs a function key and the <see cref="PrivacyAccess.ManageRole"/> app role
+/// (<see cref="ComplianceAuthorization"/>), checked first in each function.
 /// </summary>
-public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowClient workflows, IPrivacyAuditLog audit, TimeProvider time)
+public sealed class PrivacyFunctions(PrivacyEndpoint endpoint, DurableWorkflowClient workflows, IPrivacyAuditLog audit, TimeProvider time)
 {
     private readonly ComplianceAuthorization _authorization = new(audit, time);
 
@@ -25,14 +24,14 @@ public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowCli
         CancellationToken cancellationToken)
     {
         var decision = await _authorization.AuthorizeAsync(req, "POST /api/privacy/requests", null, cancellationToken);
-        var (body, refused) = decision.Denied is null ? await ReadBodyAsync(req, cancellationToken) : (default, decision.Denied);
-        if (refused is not null)
+        if (decision.Denied is not null)
         {
-            return refused;
+            return decision.Denied;
         }
 
+        // The workflow a new request starts goes through this invocation's Durable client.
         using var lent = workflows.Use(durable);
-        return PrivacyResponses.Submitted(await privacy.SubmitAsync(body, decision.CallerId!, cancellationToken), privacy, req.HttpContext.Response);
+        return await endpoint.SubmitAsync(req, decision.CallerId!, cancellationToken);
     }
 
     /// <summary><c>GET /api/privacy/requests/{id}</c>: the request's OpenDSR status.</summary>
@@ -42,18 +41,15 @@ public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowCli
         string id,
         CancellationToken cancellationToken) =>
         (await _authorization.AuthorizeAsync(req, "GET /api/privacy/requests/{id}", id, cancellationToken)).Denied
-        ?? PrivacyResponses.From(await privacy.GetAsync(id, cancellationToken), privacy);
+        ?? await endpoint.GetAsync(id, cancellationToken);
 
     /// <summary><c>GET /api/privacy/requests?page_size=&amp;continuation=</c>: requests, newest received first.</summary>
     [Function("ListPrivacyRequests")]
     public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/privacy/requests")] HttpRequest req,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(req);
-        return (await _authorization.AuthorizeAsync(req, "GET /api/privacy/requests", null, cancellationToken)).Denied
-            ?? PrivacyResponses.Page(await privacy.ListAsync(req.Query["page_size"].ToString(), req.Query["continuation"].ToString(), cancellationToken), privacy);
-    }
+        CancellationToken cancellationToken) =>
+        (await _authorization.AuthorizeAsync(req, "GET /api/privacy/requests", null, cancellationToken)).Denied
+        ?? await endpoint.ListAsync(req, cancellationToken);
 
     /// <summary><c>DELETE /api/privacy/requests/{id}</c>: cancels a pending request (409 once it has started).</summary>
     [Function("CancelPrivacyRequest")]
@@ -63,7 +59,7 @@ public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowCli
         CancellationToken cancellationToken)
     {
         var decision = await _authorization.AuthorizeAsync(req, "DELETE /api/privacy/requests/{id}", id, cancellationToken);
-        return decision.Denied ?? PrivacyResponses.From(await privacy.CancelAsync(id, decision.CallerId!, cancellationToken), privacy);
+        return decision.Denied ?? await endpoint.CancelAsync(id, decision.CallerId!, cancellationToken);
     }
 
     /// <summary><c>GET /api/privacy/requests/{id}/results?format=json|ndjson</c>: the access package (ndjson: portability's events) or certificate.</summary>
@@ -71,12 +67,9 @@ public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowCli
     public async Task<IActionResult> Results(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/privacy/requests/{id}/results")] HttpRequest req,
         string id,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(req);
-        return (await _authorization.AuthorizeAsync(req, "GET /api/privacy/requests/{id}/results", id, cancellationToken)).Denied
-            ?? PrivacyResponses.File(await privacy.ResultsAsync(id, req.Query["format"].ToString(), certificateOnly: false, cancellationToken), privacy);
-    }
+        CancellationToken cancellationToken) =>
+        (await _authorization.AuthorizeAsync(req, "GET /api/privacy/requests/{id}/results", id, cancellationToken)).Denied
+        ?? await endpoint.ResultsAsync(id, req, cancellationToken);
 
     /// <summary><c>GET /api/privacy/requests/{id}/certificate</c>: a completed erasure's certificate.</summary>
     [Function("GetPrivacyCertificate")]
@@ -85,7 +78,7 @@ public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowCli
         string id,
         CancellationToken cancellationToken) =>
         (await _authorization.AuthorizeAsync(req, "GET /api/privacy/requests/{id}/certificate", id, cancellationToken)).Denied
-        ?? PrivacyResponses.File(await privacy.ResultsAsync(id, null, certificateOnly: true, cancellationToken), privacy);
+        ?? await endpoint.CertificateAsync(id, cancellationToken);
 
     /// <summary><c>GET /api/privacy/discovery</c>: the identity types, request types and regulations supported.</summary>
     [Function("PrivacyDiscovery")]
@@ -93,12 +86,13 @@ public sealed class PrivacyFunctions(PrivacyRequests privacy, DurableWorkflowCli
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/privacy/discovery")] HttpRequest req,
         CancellationToken cancellationToken) =>
         (await _authorization.AuthorizeAsync(req, "GET /api/privacy/discovery", null, cancellationToken)).Denied
-        ?? PrivacyResponses.Discovery(privacy.Discovery());
+        ?? endpoint.Discovery();
 
-    /// <summary>The body of a submission, read by Core's rules for it (media type, size).</summary>
-    private static async Task<(ReadOnlyMemory<byte> Body, IActionResult? Refused)> ReadBodyAsync(HttpRequest req, CancellationToken cancellationToken)
-    {
-        var read = await RequestBodies.ReadAsync(req, PrivacyRequests.Body, cancellationToken);
-        return read.Refused ? (default, HttpAnswer.Error(read.Status, read.Error!)) : (read.Body, null);
-    }
+    /// <summary><c>GET /api/privacy/suppression</c>: identities suppressed (events dropped: not counted in Azure, null).</summary>
+    [Function("PrivacySuppression")]
+    public async Task<IActionResult> Suppression(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/privacy/suppression")] HttpRequest req,
+        CancellationToken cancellationToken) =>
+        (await _authorization.AuthorizeAsync(req, "GET /api/privacy/suppression", null, cancellationToken)).Denied
+        ?? await endpoint.SuppressionAsync(cancellationToken);
 }
