@@ -63,6 +63,29 @@ public sealed class IngestWireTests : IDisposable
     }
 
     [Theory]
+    [InlineData("p", "page", "\"name\":null,\"category\":null,\"properties\":{\"path\":\"/\",\"referrer\":\"\",\"search\":\"\",\"title\":\"Shop\",\"url\":\"https://shop.example/\"}")]
+    [InlineData("t", "track", "\"event\":\"Added\",\"properties\":{\"sku\":\"a-1\"}")]
+    [InlineData("i", "identify", "\"traits\":{\"email\":\"jane@example.com\"}")]
+    public async Task Run_PayloadAsAnalyticsNextBuildsIt_Accepted(string route, string type, string fields)
+    {
+        // The shape analytics-next posts (plugins/segmentio/normalize.ts): nulls where it knows nothing, its metadata.
+        var body = "{\"type\":\"" + type + "\"," + fields + """
+            ,"timestamp":"2026-11-30T11:59:58.123Z","integrations":{},"messageId":"ajs-next-1796039998123-3a2b",
+            "anonymousId":"6f1e2d3c-4b5a-4978-8d6c-5b4a39281706","userId":null,"writeKey":"wk_functions_test",
+            "sentAt":"2026-11-30T11:59:58.200Z","_metadata":{"bundled":["Segment.io"],"unbundled":[],"bundledIds":[]},
+            "context":{"page":{"path":"/","url":"https://shop.example/"},"userAgent":"Mozilla/5.0","locale":"en-US",
+            "library":{"name":"analytics.js","version":"npm:next-1.84.3"}}}
+            """;
+
+        var answer = await RunAsync(route, BodyAs(FunctionsHarness.Basic(FunctionsHarness.WriteKey), body, "text/plain"));
+
+        Assert.Equal(200, answer.Status);
+        var queued = Assert.Single(_harness.Queue.Take());
+        Assert.Equal(type, queued.Type);
+        Assert.Null(queued.UserId);
+    }
+
+    [Theory]
     [InlineData("gzip", "application/json")]
     [InlineData("deflate", "application/json")]
     [InlineData("gzip", "application/x-www-form-urlencoded")]
