@@ -16,6 +16,7 @@ public sealed class HostParityTests : IDisposable
     [
         "Content-Type", "WWW-Authenticate", "Retry-After", "Allow", "Location", "Vary",
         "Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age",
+        "Access-Control-Expose-Headers",
     ];
 
     private static readonly string Basic = FunctionsHarness.Basic(FunctionsHarness.WriteKey);
@@ -61,7 +62,13 @@ public sealed class HostParityTests : IDisposable
             ["unknown ingest route"] = Ingest("/v1/nope", """{"userId":"p-5"}"""),
             ["oversize body"] = Ingest("/v1/batch", "{\"batch\":[],\"pad\":\"" + new string('x', 700 * 1024) + "\"}"),
             ["text/plain body (sendBeacon)"] = Ingest("/v1/track", """{"userId":"p-6","event":"Beacon"}""", "text/plain;charset=UTF-8"),
-            ["unsupported content type"] = Ingest("/v1/track", "userId=p-7", "application/x-www-form-urlencoded"),
+            ["unsupported content type"] = Ingest("/v1/track", "<track userId=\"p-7\"/>", "application/xml"),
+            ["form label with a JSON body (axios default)"] = Ingest("/v1/track", """{"userId":"p-7","event":"A"}""", "application/x-www-form-urlencoded"),
+            ["short route"] = Ingest("/v1/t", """{"userId":"p-11","event":"Short"}"""),
+            ["preflight"] = new ParityRequest("OPTIONS", "/v1/t", null, null) { Headers = new() { ["Origin"] = "https://shop.example", ["Access-Control-Request-Method"] = "POST", ["Access-Control-Request-Headers"] = "content-type,authorization" } },
+            ["cross-origin track"] = Ingest("/v1/t", """{"userId":"p-12","event":"Cors"}""") with { Headers = new() { ["Authorization"] = Basic, ["Origin"] = "https://shop.example" } },
+            ["settings unknown key"] = new ParityRequest("GET", "/v1/projects/nope/settings"),
+            ["settings for the tag"] = new ParityRequest("GET", $"/v1/projects/{FunctionsHarness.WriteKey}/settings") { Headers = new() { ["Origin"] = "https://shop.example" } },
             ["gzip body"] = Compressed("gzip", """{"batch":[{"type":"identify","userId":"p-8","traits":{"plan":"pro"}}]}"""),
             ["deflate body"] = Compressed("deflate", """{"batch":[{"type":"identify","userId":"p-9"}]}"""),
             ["unknown content encoding"] = Ingest("/v1/track", """{"userId":"p-10","event":"A"}""") with { Headers = new() { ["Authorization"] = Basic, ["Content-Encoding"] = "br" } },

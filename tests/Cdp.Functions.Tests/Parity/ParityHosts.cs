@@ -26,6 +26,9 @@ internal sealed class ParityHosts : IDisposable
 {
     public const string ComplianceKey = "parity-compliance-key-0123456789";
 
+    /// <summary>Both hosts say where they are reachable the same way, so the settings document can match.</summary>
+    public const string PublicUrl = "https://cdp.example.com";
+
     private readonly string _data = Path.Combine(Path.GetTempPath(), "cdp-parity", Guid.NewGuid().ToString("N"));
     private readonly LocalHost _local;
     private readonly HttpClient _localClient;
@@ -35,7 +38,7 @@ internal sealed class ParityHosts : IDisposable
         Directory.CreateDirectory(_data);
         _local = new LocalHost(_data);
         _localClient = _local.CreateClient();
-        Functions = new FunctionsHarness();
+        Functions = new FunctionsHarness().With("Cdp:PublicUrl", PublicUrl);
     }
 
     public FunctionsHarness Functions { get; }
@@ -112,6 +115,7 @@ internal sealed class ParityHosts : IDisposable
             builder.UseSetting("Cdp:Local:DefaultWriteKey", FunctionsHarness.WriteKey);
             builder.UseSetting("Cdp:Identity:Pepper", FunctionsHarness.Pepper);
             builder.UseSetting("Cdp:Local:ComplianceKey", ComplianceKey);
+            builder.UseSetting("Cdp:PublicUrl", PublicUrl);
             builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         }
     }
