@@ -161,6 +161,21 @@ public sealed class AzureServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task AddCdpAzure_SourceWithAllowedOrigins_BindsThemFromCdpSourcesKeys()
+    {
+        using var services = Build(new(Valid)
+        {
+            ["Cdp:Sources:0:Id"] = "web",
+            ["Cdp:Sources:0:WriteKeySha256"] = ConfiguredSourceDirectory.HashOf("wk-web"),
+            ["Cdp:Sources:0:AllowedOrigins:0"] = "https://shop.example",
+        });
+
+        StartupValidator(services).Validate();
+        var source = await services.GetRequiredService<ISourceDirectory>().FindByWriteKeyAsync("wk-web", CancellationToken.None);
+        Assert.Equal(["https://shop.example"], source!.AllowedOrigins);
+    }
+
+    [Fact]
     public void AddCdpCoreAndAzure_HostWithAWorkflowClient_EveryServiceResolvesAtStart()
     {
         // What the Functions host builds (it adds the Durable workflow client); with ValidateOnBuild a port Core
