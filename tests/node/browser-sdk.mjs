@@ -109,7 +109,7 @@ try {
   const origin = await page.evaluate(() => window.location.origin);
   console.log(`page: ${origin}/ with ${await page.evaluate(() => typeof AnalyticsNext)} AnalyticsNext from analytics-next's dist/umd/index.js`);
 
-  const isIngest = (e) => /\/v1\/[a-z]+$/.test(new URL(e.request.url()).pathname);
+  const isIngest = (e) => e.request.method() === 'POST' && /\/v1\/[a-z]+$/.test(new URL(e.request.url()).pathname);
   const eventsIn = (e) => {
     try {
       return JSON.parse(e.request.postData() ?? '{}').batch?.length ?? 1;
@@ -165,9 +165,9 @@ try {
     if (headers.authorization) {
       sent.push(`auth=${headers.authorization.split(' ')[0]}`);
     }
-    const answer = e.status
-      ? `${e.status} acao=${e.headers?.['access-control-allow-origin'] ?? '-'}`
-      : `${rawStatus.get(e.request.id) ?? 'no answer'}, withheld from the page: ${e.failed ?? 'pending'}`;
+    const answer = e.status ? `${e.status} acao=${e.headers?.['access-control-allow-origin'] ?? '-'}`
+      : e.failed ? `${rawStatus.get(e.request.id) ?? 'no answer'}, withheld from the page: ${e.failed}`
+        : 'no answer yet when the run ended';
     console.log(`browser: ${e.request.method()} ${e.request.url()} ${sent.join(' ')} -> ${answer}`);
     if (e.request.url().includes('/settings') && e.status === 200) {
       console.log(`settings body: ${await e.request.response()?.text().catch(() => '?')}`);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Cdp.Local.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Cdp.Local.Tests.Functional;
 
@@ -9,7 +10,7 @@ namespace Cdp.Local.Tests.Functional;
 /// on a page served from another origin, loads its settings from the host and delivers to it (tests/node/browser-sdk.mjs).
 /// </summary>
 [Collection(RealClients.Name)]
-public sealed class BrowserSdkTests
+public sealed class BrowserSdkTests(ITestOutputHelper log)
 {
     private const string Key = "browser-sdk-test-key";
 
@@ -70,6 +71,7 @@ public sealed class BrowserSdkTests
 
         var (exitCode, output) = await NodeScript.RunAsync("browser-sdk.mjs",
             host.Url, Key, "refused-user", "Refused.User@Example.com", refusedPort.ToString(CultureInfo.InvariantCulture), "refused");
+        log.WriteLine(output);
 
         Assert.True(exitCode == 0, "browser-sdk.mjs refused failed: " + output);
         // The settings, the SDK's events (settings given inline) and a simple text/plain POST that needs no preflight:
@@ -90,10 +92,11 @@ public sealed class BrowserSdkTests
         Assert.Null(await client.FindProfileAsync("email", "refused.user@example.com"));
     }
 
-    private static async Task<string> RunAllowedAsync(ChildHost host, int pagePort, string mode, string userId, string email)
+    private async Task<string> RunAllowedAsync(ChildHost host, int pagePort, string mode, string userId, string email)
     {
         var (exitCode, output) = await NodeScript.RunAsync("browser-sdk.mjs",
             host.Url, Key, userId, email, pagePort.ToString(CultureInfo.InvariantCulture), mode);
+        log.WriteLine(output);
         Assert.True(exitCode == 0, $"browser-sdk.mjs {mode} failed (exit {exitCode}):{Environment.NewLine}{output}");
 
         // The requests really were cross-origin: the page ran on its own origin, another port than the host's.
@@ -120,8 +123,8 @@ public sealed class BrowserSdkTests
     private static string[] HostSettings(string page) =>
     [
         $"--Cdp:Local:DefaultWriteKey={Key}",
-        $"--Cdp:Local:AllowedOrigins:0={page}",
-        $"--Cdp:Local:AllowedOrigins:1={OtherShop}",
+        $"--Cdp:Local:DefaultSource:AllowedOrigins:0={page}",
+        $"--Cdp:Local:DefaultSource:AllowedOrigins:1={OtherShop}",
     ];
 
     /// <summary>Chromium is a machine prerequisite, not an npm package: without it these tests fail and say how to get it.</summary>

@@ -1,4 +1,5 @@
 using Cdp.Local.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Cdp.Local.Tests.Functional;
 
@@ -7,7 +8,7 @@ namespace Cdp.Local.Tests.Functional;
 /// key as the Basic user name) delivers to the host (tests/node/rudder-sdk.mjs).
 /// </summary>
 [Collection(RealClients.Name)]
-public sealed class RudderSdkTests
+public sealed class RudderSdkTests(ITestOutputHelper log)
 {
     private const string Key = "rudder-sdk-test-key";
 
@@ -19,6 +20,7 @@ public sealed class RudderSdkTests
         await using var host = await ChildHost.StartAsync(data.Path, $"--Cdp:Local:DefaultWriteKey={Key}");
 
         var (exitCode, output) = await NodeScript.RunAsync("rudder-sdk.mjs", host.Url, Key, "rudder-user-1", "Rudder.User@Example.com");
+        log.WriteLine(output);
 
         Assert.True(exitCode == 0, "rudder-sdk.mjs failed: " + output);
         // What the SDK sends by default: its gzipped JSON under axios's label for a byte buffer.

@@ -1,12 +1,14 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Cdp.Local.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Cdp.Local.Tests.Functional;
 
 /// <summary>The unchanged Segment Node SDK, pointed at the host, works: the wire format and auth are Segment's.</summary>
+/// <remarks>What the SDK sent and what the host answered go to the test output (<c>--logger "console;verbosity=detailed"</c>).</remarks>
 [Collection(RealClients.Name)]
-public sealed partial class SegmentSdkTests
+public sealed partial class SegmentSdkTests(ITestOutputHelper log)
 {
     private const string Key = "segment-sdk-test-key";
 
@@ -21,6 +23,7 @@ public sealed partial class SegmentSdkTests
         await using var host = await ChildHost.StartAsync(data.Path, $"--Cdp:Local:DefaultWriteKey={Key}");
 
         var (exitCode, output) = await NodeScript.RunAsync("segment-sdk.mjs", host.Url, Key, "sdk-user-1", "Sdk.User@Example.com");
+        log.WriteLine(output);
 
         Assert.True(exitCode == 0, "segment-sdk.mjs failed: " + output);
         Assert.Contains($"wire: POST {host.Url}/v1/batch content-type=application/json auth=Basic -> 200", output, StringComparison.Ordinal);
@@ -35,12 +38,18 @@ public sealed partial class SegmentSdkTests
 
         // An ingest-only host (nothing drains its outbox) whose outbox is already past its maximum depth.
         await using var ingestOnly = await ChildHost.StartAsync(data.Path,
-            $"--Cdp:Local:DefaultWriteKey={Key}", "--Cdp:Local:Processing:Enabled=false", $"--Cdp:Local:Ingestion:MaxQueueDepth={MaxQueueDepth}");
+            $"--Cdp:Local:DefaultWriteKey={Key}", "--Cdp:Local:Processing:Enabled=false",
+            $"--Cdp:Local:Ingestion:MaxQueueDepth={MaxQueueDepth}", "--Cdp:Local:Ingestion:RetryAfterSeconds=1");
         var client = ingestOnly.Client(Key);
         var filler = Enumerable.Range(0, MaxQueueDepth * 2).Select(i => Events.Track("queue-filler", "Filler", $"filler-{i}")).ToArray();
         var filled = await client.PostAsync("/v1/batch", Events.Batch(filler));
         Assert.Equal(HttpStatusCode.OK, filled.Status);
         Assert.True(await client.OutboxCountAsync() > MaxQueueDepth);
+
+        // The host reads its depth every quarter second: wait until it refuses, so the SDK's first request is refused.
+        await Poll.UntilAsync(
+            () => client.PostAsync("/v1/track", Events.Single(Events.Track("queue-filler", "Filler"))),
+            r => r.Status == HttpStatusCode.TooManyRequests, "the ingest-only host to answer 429");
 
         // The SDK is refused with 429 and Retry-After, and keeps its events.
         await using var sdk = NodeScript.Start("segment-sdk.mjs", ingestOnly.Url, Key, "queue-user-1", "Queue.User@Example.com", "60000");
@@ -54,6 +63,7 @@ public sealed partial class SegmentSdkTests
         // later, is accepted.
         await using var processing = await ChildHost.StartAsync(data.Path, $"--Cdp:Local:DefaultWriteKey={Key}");
         var exitCode = await sdk.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        log.WriteLine(sdk.Output);
 
         Assert.True(exitCode == 0, "segment-sdk.mjs failed: " + sdk.Output);
         var answers = sdk.Lines.Where(l => l.StartsWith("POST ", StringComparison.Ordinal)).ToList();
