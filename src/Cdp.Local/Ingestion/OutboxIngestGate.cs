@@ -29,7 +29,7 @@ public sealed class LocalIngestionOptions
 internal sealed partial class OutboxIngestGate(
     ILocalOutbox outbox, IOptions<LocalIngestionOptions> options, TimeProvider time, ILogger<OutboxIngestGate> logger) : IIngestGate
 {
-    public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(100);
 
     private long _depth;
     private long _readAt;

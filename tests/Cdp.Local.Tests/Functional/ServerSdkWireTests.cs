@@ -85,7 +85,7 @@ public sealed class ServerSdkWireTests(HostFixture host) : IClassFixture<HostFix
         var outbox = behind.Services.GetRequiredService<ILocalOutbox>();
 
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v1/batch", three)).Status);
-        // The gate reads the depth at most every 250 ms; an empty batch (400 when let through) probes it without queueing.
+        // The gate reads the depth at most every 100 ms; an empty batch (400 when let through) probes it without queueing.
         await Poll.UntilAsync(() => client.PostAsync("/v1/batch", """{"batch":[]}"""), r => r.Status == HttpStatusCode.TooManyRequests, "a 429");
         using var refused = await client.Http.SendAsync(Post("/v1/batch", Encoding.UTF8.GetBytes(three), "application/json", null));
         var refusedBody = await refused.Content.ReadAsStringAsync();
