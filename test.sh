@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
 cd "$root"
 
-echo "==> Installing Node test tools (Azurite, Segment SDK)"
+echo "==> Installing Node test tools (Azurite, the SDKs the tests drive, puppeteer-core)"
 npm ci --prefix tests/node --no-audit --no-fund --loglevel=error >/dev/null
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cdp-test.XXXXXX")

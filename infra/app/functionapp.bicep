@@ -207,7 +207,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Cdp__Azure__AccessPackagesBlobContainer: blobContainers.accessPackages
     Cdp__Azure__CertificatesBlobContainer: blobContainers.certificates
     Cdp__Azure__DeadLettersBlobContainer: blobContainers.deadLetters
-    // Cdp:Identity, Cdp:Processing, Cdp:Privacy (Core and src/Cdp.Azure/Privacy/PrivacyCallbackOptions.cs).
+    // Cdp:Identity, Cdp:Processing, Cdp:Privacy (Core's options classes, PrivacyCallbackOptions among them).
     Cdp__Identity__Pepper: '@Microsoft.KeyVault(SecretUri=${secretUris.identityPepper})'
     Cdp__Identity__DefaultPhoneRegion: defaultPhoneRegion
     Cdp__Processing__DedupWindow: dedupWindow

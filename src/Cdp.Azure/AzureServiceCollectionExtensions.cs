@@ -14,7 +14,6 @@ using Cdp.Core.Profiles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Cdp.Azure;
@@ -57,27 +56,22 @@ public static class AzureServiceCollectionExtensions
         services.AddSingleton<IDeadLetterArchive>(sp => new BlobDeadLetterArchive(
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).DeadLettersBlobContainer)));
         services.AddSingleton<ITransientFaults, AzureTransientFaults>();
-        AddPrivacy(services, configuration);
+        AddPrivacy(services);
         return services;
     }
 
-    /// <summary>The privacy ports: requests, suppression and audit in <c>privacy</c>, the ledger in <c>exports</c>, files in Blob.</summary>
-    private static void AddPrivacy(IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// The privacy ports: requests, suppression and audit in <c>privacy</c>, the ledger in <c>exports</c>, files in Blob.
+    /// Status callbacks are Core's (<see cref="SignedStatusNotifier"/>).
+    /// </summary>
+    private static void AddPrivacy(IServiceCollection services)
     {
-        services.AddValidatedOptions<PrivacyCallbackOptions>(configuration, PrivacyCallbackOptions.SectionName);
-
         services.AddSingleton<IPrivacyRequestStore>(sp => new CosmosPrivacyRequestStore(sp.GetRequiredService<CosmosContainers>().Privacy));
         services.AddSingleton<ISuppressionList>(sp => new CosmosSuppressionList(sp.GetRequiredService<CosmosContainers>().Privacy));
+        services.AddSingleton<ISuppressionStatistics>(sp => new CosmosSuppressionStatistics(sp.GetRequiredService<CosmosContainers>().Privacy));
         services.AddSingleton<IPrivacyAuditLog>(sp => new CosmosPrivacyAuditLog(sp.GetRequiredService<CosmosContainers>().Privacy));
         services.AddSingleton<IExportLedger>(sp => new CosmosExportLedger(sp.GetRequiredService<CosmosContainers>().ExportLedger));
         services.AddSingleton<IDocumentArea>(sp => BlobDocumentArea.From(sp.GetRequiredService<BlobServiceClient>(), Options(sp)));
-        services.AddSingleton<IPrivacyStatusNotifier>(sp => new SignedCallbackNotifier(
-            new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
-            sp.GetRequiredService<IPrivacyRequestStore>(),
-            sp.GetRequiredService<IOptions<PrivacyCallbackOptions>>(),
-            sp.GetRequiredService<IOptions<PrivacyOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SignedCallbackNotifier>>()));
     }
 
     private static CdpAzureOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<CdpAzureOptions>>().Value;

@@ -26,6 +26,11 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<EventNormalizer>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<IngestEndpoint>();
+        services.AddValidatedOptions<PublicUrlOptions>(configuration, PublicUrlOptions.SectionName);
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<PublicUrlOptions>, PublicUrlOptionsValidator>();
+        services.AddSingleton<SourceSettingsEndpoint>();
+        // Hosts with a queue depth to watch (the local outbox) register their own gate; Event Hubs throttles on send.
+        services.TryAddSingleton<IIngestGate, OpenIngestGate>();
         services.AddSingleton<QueuedEventReader>();
         services.AddSingleton<IdentityHasher>();
         services.AddSingleton<IdentifierExtractor>();

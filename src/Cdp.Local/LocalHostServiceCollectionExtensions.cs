@@ -69,6 +69,9 @@ public static class LocalHostServiceCollectionExtensions
         services.AddCdpLocalStorage(configuration);
         services.AddValidatedOptions<LocalProcessingOptions>(configuration, LocalProcessingOptions.SectionName);
         services.AddValidatedOptions<DefaultSourceOptions>(configuration, DefaultSourceOptions.SectionName);
+        services.AddSingleton<IValidateOptions<DefaultSourceOptions>, DefaultSourceOptionsValidator>();
+        services.AddValidatedOptions<LocalIngestionOptions>(configuration, LocalIngestionOptions.SectionName);
+        services.AddSingleton<Cdp.Core.Ingestion.IIngestGate, OutboxIngestGate>();
         services.AddSingleton<IPostConfigureOptions<IdentityOptions>, PepperFile>();
         services.AddSingleton<DefaultSource>();
         services.AddSingleton<FileImporter>();

@@ -25,6 +25,7 @@ public sealed class AzureServiceCollectionExtensionsTests
         ["Cdp:Azure:CosmosKey"] = TestSettings.EmulatorKey,
         ["Cdp:Azure:BlobConnectionString"] = "UseDevelopmentStorage=true",
         ["EventHubConnection:fullyQualifiedNamespace"] = "cdp-test.servicebus.windows.net",
+        ["Cdp:Identity:Pepper"] = "azure-registration-test-pepper",
     };
 
     [Fact]
@@ -45,7 +46,8 @@ public sealed class AzureServiceCollectionExtensionsTests
         Assert.NotNull(services.GetRequiredService<IPrivacyAuditLog>());
         Assert.NotNull(services.GetRequiredService<IExportLedger>());
         Assert.NotNull(services.GetRequiredService<IDocumentArea>());
-        Assert.NotNull(services.GetRequiredService<IPrivacyStatusNotifier>());
+        Assert.NotNull(services.GetRequiredService<ISuppressionStatistics>());
+        Assert.IsType<SignedStatusNotifier>(services.GetRequiredService<IPrivacyStatusNotifier>());
         Assert.IsType<EventHubEventQueue>(services.GetRequiredService<IEventQueue>());
         Assert.IsType<BlobDeadLetterArchive>(services.GetRequiredService<IDeadLetterArchive>());
         Assert.IsType<AzureTransientFaults>(services.GetRequiredService<ITransientFaults>());
@@ -90,6 +92,7 @@ public sealed class AzureServiceCollectionExtensionsTests
             ["EventHubConnection:fullyQualifiedNamespace"] = "cdp-test.servicebus.windows.net",
             ["EventHubConnection:credential"] = "managedidentity",
             ["EventHubConnection:clientId"] = "00000000-0000-0000-0000-000000000002",
+            ["Cdp:Identity:Pepper"] = "azure-registration-test-pepper",
         });
 
         StartupValidator(services).Validate();
@@ -161,6 +164,21 @@ public sealed class AzureServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task AddCdpAzure_SourceWithAllowedOrigins_BindsThemFromCdpSourcesKeys()
+    {
+        using var services = Build(new(Valid)
+        {
+            ["Cdp:Sources:0:Id"] = "web",
+            ["Cdp:Sources:0:WriteKeySha256"] = ConfiguredSourceDirectory.HashOf("wk-web"),
+            ["Cdp:Sources:0:AllowedOrigins:0"] = "https://shop.example",
+        });
+
+        StartupValidator(services).Validate();
+        var source = await services.GetRequiredService<ISourceDirectory>().FindByWriteKeyAsync("wk-web", CancellationToken.None);
+        Assert.Equal(["https://shop.example"], source!.AllowedOrigins);
+    }
+
+    [Fact]
     public void AddCdpCoreAndAzure_HostWithAWorkflowClient_EveryServiceResolvesAtStart()
     {
         // What the Functions host builds (it adds the Durable workflow client); with ValidateOnBuild a port Core
@@ -182,7 +200,8 @@ public sealed class AzureServiceCollectionExtensionsTests
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return WithLogging(new ServiceCollection().AddCdpAzure(configuration)).BuildServiceProvider();
+        // As the Functions app composes them: Core's rules (and its options, e.g. the callback settings) and the adapters.
+        return WithLogging(new ServiceCollection().AddCdpCore(configuration).AddCdpAzure(configuration)).BuildServiceProvider();
     }
 
     /// <summary>Every host has logging; these tests stand in for one.</summary>

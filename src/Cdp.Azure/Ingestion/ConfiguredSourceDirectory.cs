@@ -19,7 +19,7 @@ internal sealed class ConfiguredSourceDirectory : ISourceDirectory
         ArgumentNullException.ThrowIfNull(options);
         _byKeyHash = options.Value.Sources.ToFrozenDictionary(
             s => s.WriteKeySha256.ToLowerInvariant(),
-            s => new Source(s.Id, string.IsNullOrWhiteSpace(s.Name) ? s.Id : s.Name),
+            s => new Source(s.Id, string.IsNullOrWhiteSpace(s.Name) ? s.Id : s.Name) { AllowedOrigins = SourceOrigins.FromSettings(s.AllowedOrigins) },
             StringComparer.Ordinal);
     }
 

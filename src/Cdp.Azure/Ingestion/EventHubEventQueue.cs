@@ -9,7 +9,9 @@ namespace Cdp.Azure.Ingestion;
 /// <summary>
 /// <see cref="IEventQueue"/> on Event Hubs: returns only when the hub has acknowledged every event, so an ingest
 /// answer of 200 means the events are durable. Each message is one event as <c>CdpJsonContext</c> writes it, which is
-/// what <see cref="QueuedEventReader"/> reads back.
+/// what <see cref="QueuedEventReader"/> reads back. A hub that is busy or over its quota (once the client's own
+/// retries are spent) is reported as <see cref="QueueThrottledException"/>, which ingest answers with 429 and
+/// <c>Retry-After</c>; any other failure stays a failure (503).
 /// </summary>
 internal sealed class EventHubEventQueue(EventHubProducerClient producer) : IEventQueue
 {
@@ -24,8 +26,18 @@ internal sealed class EventHubEventQueue(EventHubProducerClient producer) : IEve
         // One person's events go to one partition in acceptance order. People are independent, so their groups are
         // sent side by side; within a group the batches go one after another, or a later batch could overtake.
         var groups = events.GroupBy(PersonPartitionKey.For, StringComparer.Ordinal);
-        await Task.WhenAll(groups.Select(g => SendInOrderAsync(g.Key, g, cancellationToken)));
+        try
+        {
+            await Task.WhenAll(groups.Select(g => SendInOrderAsync(g.Key, g, cancellationToken)));
+        }
+        catch (EventHubsException ex) when (ex.Reason is EventHubsException.FailureReason.ServiceBusy or EventHubsException.FailureReason.QuotaExceeded)
+        {
+            throw new QueueThrottledException($"Event Hubs refused the events: {ex.Reason}", ThrottledRetryAfterSeconds, ex);
+        }
     }
+
+    /// <summary>By then the hub's client has spent its own retries; a few seconds more is what a throttled hub needs.</summary>
+    internal const int ThrottledRetryAfterSeconds = 5;
 
     private async Task SendInOrderAsync(string partitionKey, IEnumerable<SegmentEvent> events, CancellationToken cancellationToken)
     {

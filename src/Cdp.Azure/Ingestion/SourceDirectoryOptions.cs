@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Cdp.Core.Ingestion;
 using Microsoft.Extensions.Options;
 
 namespace Cdp.Azure.Ingestion;
@@ -7,7 +8,8 @@ namespace Cdp.Azure.Ingestion;
 /// <summary>
 /// The sources allowed to post events, bound from the <c>Cdp</c> section's <c>Sources</c> list, e.g.
 /// <c>Cdp__Sources__0__Id=web</c>, <c>Cdp__Sources__0__Name=Website</c>,
-/// <c>Cdp__Sources__0__WriteKeySha256=&lt;sha256 hex of the key&gt;</c> (<c>printf %s "$KEY" | sha256sum</c>).
+/// <c>Cdp__Sources__0__WriteKeySha256=&lt;sha256 hex of the key&gt;</c> (<c>printf %s "$KEY" | sha256sum</c>), and
+/// optionally <c>Cdp__Sources__0__AllowedOrigins__0=https://shop.example</c>.
 /// With no sources every ingest request is answered 401.
 /// </summary>
 public sealed class SourceDirectoryOptions
@@ -25,6 +27,13 @@ public sealed class SourceRegistration
     public string? Name { get; set; }
 
     public string WriteKeySha256 { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Web origins (<c>https://shop.example</c>) whose pages may send events with this key; a page on any other origin
+    /// gets 403 and nothing is stored. Empty or <c>*</c>: any origin. Requests without an <c>Origin</c> header (server
+    /// SDKs) are not affected.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
 }
 
 internal sealed partial class SourceDirectoryOptionsValidator : IValidateOptions<SourceDirectoryOptions>
@@ -56,6 +65,8 @@ internal sealed partial class SourceDirectoryOptionsValidator : IValidateOptions
             {
                 failures.Add($"{at}:WriteKeySha256 is the same key as another source's; each source needs its own write key");
             }
+
+            failures.AddRange(SourceOrigins.Problems(source.AllowedOrigins, $"{at}:AllowedOrigins"));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

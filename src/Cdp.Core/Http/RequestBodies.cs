@@ -7,7 +7,11 @@ namespace Cdp.Core.Http;
 
 /// <summary>What a route accepts as a body: media types, and how many bytes once decompressed.</summary>
 /// <param name="AllowTextPlain">Browsers' <c>sendBeacon</c> and the Segment tag post JSON as <c>text/plain</c> (no preflight).</param>
-public sealed record BodyRules(int MaxBytes, bool AllowTextPlain, string LimitDescription);
+/// <param name="AllowFormLabel">
+/// Take <c>application/x-www-form-urlencoded</c> as a label on JSON: axios puts it on any byte buffer it posts, so the
+/// RudderStack Node SDK sends its gzipped JSON under it. The body is still parsed as JSON; a real form gets a 400.
+/// </param>
+public sealed record BodyRules(int MaxBytes, bool AllowTextPlain, string LimitDescription, bool AllowFormLabel = false);
 
 /// <summary>A body read within its rules, or the status and message that refuse it (each API shapes its own error body).</summary>
 public readonly record struct BodyRead(ReadOnlyMemory<byte> Body, int Status, string? Error)
@@ -90,6 +94,7 @@ public static class RequestBodies
 
         return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || (rules.AllowTextPlain && type.Equals("text/plain", StringComparison.OrdinalIgnoreCase))
+            || (rules.AllowFormLabel && type.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
             || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }
 

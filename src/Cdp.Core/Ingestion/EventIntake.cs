@@ -20,6 +20,9 @@ public enum IntakeStatus
 
     /// <summary>The write key is missing or unknown.</summary>
     Unauthorized,
+
+    /// <summary>The write key is known, but its source does not allow the page's origin: nothing is accepted.</summary>
+    Forbidden,
 }
 
 /// <summary>
@@ -28,8 +31,13 @@ public enum IntakeStatus
 /// </summary>
 public sealed class EventIntake(ISourceDirectory sources, EventNormalizer normalizer, TimeProvider time)
 {
+    public Task<IntakeResult> AcceptAsync(
+        IngestRoute route, string? authorizationHeader, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        AcceptAsync(route, authorizationHeader, origin: null, body, cancellationToken);
+
+    /// <param name="origin">The request's <c>Origin</c> header: checked against the source once the key names one.</param>
     public async Task<IntakeResult> AcceptAsync(
-        IngestRoute route, string? authorizationHeader, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+        IngestRoute route, string? authorizationHeader, string? origin, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         ParsedRequest request;
         try
@@ -40,14 +48,17 @@ public sealed class EventIntake(ISourceDirectory sources, EventNormalizer normal
         {
             // An unreadable body still needs a key check first: an anonymous caller learns nothing.
             var headerKey = WriteKeys.FromAuthorizationHeader(authorizationHeader);
-            if (headerKey is null || await sources.FindByWriteKeyAsync(headerKey, cancellationToken) is null)
+            var headerSource = headerKey is null ? null : await sources.FindByWriteKeyAsync(headerKey, cancellationToken);
+            if (headerSource is null)
             {
                 return IntakeResult.Refused(IntakeStatus.Unauthorized, headerKey is null
                     ? "missing write key: send it as the HTTP Basic user name or as writeKey in the body"
                     : "unknown write key");
             }
 
-            return IntakeResult.Refused(IntakeStatus.Invalid, ex.Message);
+            return headerSource.AllowsOrigin(origin)
+                ? IntakeResult.Refused(IntakeStatus.Invalid, ex.Message)
+                : OriginRefused(origin!);
         }
 
         var writeKey = WriteKeys.FromAuthorizationHeader(authorizationHeader) ?? request.WriteKey;
@@ -61,6 +72,11 @@ public sealed class EventIntake(ISourceDirectory sources, EventNormalizer normal
         if (source is null)
         {
             return IntakeResult.Refused(IntakeStatus.Unauthorized, "unknown write key");
+        }
+
+        if (!source.AllowsOrigin(origin))
+        {
+            return OriginRefused(origin!);
         }
 
         var receivedAt = time.GetUtcNow();
@@ -95,4 +111,8 @@ public sealed class EventIntake(ISourceDirectory sources, EventNormalizer normal
 
         return new IntakeResult(IntakeStatus.Accepted, null, accepted, rejected);
     }
+
+    private static IntakeResult OriginRefused(string origin) =>
+        IntakeResult.Refused(IntakeStatus.Forbidden,
+            $"origin {(origin.Length <= 100 ? origin : origin[..100] + "…")} is not allowed to send events for this source");
 }

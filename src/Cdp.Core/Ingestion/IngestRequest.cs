@@ -14,16 +14,20 @@ public enum IngestRoute
 
 public static class IngestRoutes
 {
-    /// <summary>Maps the last path segment (<c>/v1/{name}</c>) to a route; null when there is no such route.</summary>
+    /// <summary>
+    /// Maps the last path segment (<c>/v1/{name}</c>) to a route; null when there is no such route. The one-letter
+    /// names are the ones the browser and mobile SDKs post to (analytics-next sends each call to
+    /// <c>{apiHost}/{first letter of its type}</c>, and a batch to <c>{apiHost}/b</c>); they follow the same rules.
+    /// </summary>
     public static IngestRoute? Parse(string name) => name switch
     {
-        "batch" or "import" => IngestRoute.Batch,
-        "identify" => IngestRoute.Identify,
-        "track" => IngestRoute.Track,
-        "page" => IngestRoute.Page,
-        "screen" => IngestRoute.Screen,
-        "group" => IngestRoute.Group,
-        "alias" => IngestRoute.Alias,
+        "batch" or "import" or "b" => IngestRoute.Batch,
+        "identify" or "i" => IngestRoute.Identify,
+        "track" or "t" => IngestRoute.Track,
+        "page" or "p" => IngestRoute.Page,
+        "screen" or "s" => IngestRoute.Screen,
+        "group" or "g" => IngestRoute.Group,
+        "alias" or "a" => IngestRoute.Alias,
         _ => null,
     };
 

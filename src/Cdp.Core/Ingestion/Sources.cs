@@ -3,7 +3,23 @@ using System.Text;
 namespace Cdp.Core.Ingestion;
 
 /// <summary>Where events come from; each write key maps to one source.</summary>
-public sealed record Source(string Id, string Name);
+public sealed record Source(string Id, string Name)
+{
+    /// <summary>
+    /// The web origins (<c>https://shop.example</c>) whose pages may send events with this source's write key, as
+    /// <see cref="SourceOrigins.Normalize"/> writes them. Empty: any origin (the default, as with Segment).
+    /// </summary>
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+
+    /// <summary>
+    /// Whether a request from <paramref name="origin"/> (its <c>Origin</c> header) may use this source. A request
+    /// without one is not from a browser page on another site (server SDKs, curl), so the list does not apply to it.
+    /// </summary>
+    public bool AllowsOrigin(string? origin) =>
+        AllowedOrigins.Count == 0
+        || string.IsNullOrEmpty(origin)
+        || AllowedOrigins.Contains(SourceOrigins.Normalize(origin) ?? origin, StringComparer.Ordinal);
+}
 
 /// <summary>Port: resolves write keys to sources.</summary>
 public interface ISourceDirectory

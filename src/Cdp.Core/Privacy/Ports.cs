@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Cdp.Core.Privacy;
 
@@ -114,7 +115,42 @@ public interface IExportLedger
 
 /// <summary>A request's status changed; POSTed to its callback URLs.</summary>
 public sealed record PrivacyStatusChange(
-    string RequestId, string Status, DateTimeOffset At, string? ResultsUrl, IReadOnlyList<string> CallbackUrls);
+    string RequestId, string Status, DateTimeOffset At, string? ResultsUrl, IReadOnlyList<string> CallbackUrls)
+{
+    /// <summary>One of <see cref="PrivacyRequestTypes"/>: decides between <c>results_url</c> and <c>certificate_url</c>.</summary>
+    public string? Type { get; init; }
+
+    /// <summary>OpenDSR requires it in every callback; carried here so delivering needs no read of the request.</summary>
+    public DateTimeOffset? ExpectedCompletionTime { get; init; }
+
+    public string? GroupId { get; init; }
+
+    /// <summary>The change of <paramref name="request"/> to <paramref name="status"/>, with what its callback reports.</summary>
+    public static PrivacyStatusChange Of(PrivacyRequest request, string status, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new PrivacyStatusChange(request.Id, status, at, request.ResultsUrl, request.StatusCallbackUrls)
+        {
+            Type = request.Type,
+            ExpectedCompletionTime = request.ExpectedCompletionTime,
+            GroupId = request.GroupId,
+        };
+    }
+}
+
+/// <summary>
+/// The suppression list at a glance (<c>GET /api/privacy/suppression</c>): identities listed, and events dropped at
+/// ingest because of them, or null where the host keeps no such count.
+/// </summary>
+public sealed record SuppressionSummary(
+    long SuppressedIdentities,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? SuppressedEvents);
+
+/// <summary>Port: counts over the suppression list, read only by the privacy API (never on the ingest path).</summary>
+public interface ISuppressionStatistics
+{
+    Task<SuppressionSummary> ReadAsync(CancellationToken cancellationToken);
+}
 
 /// <summary>
 /// Port: tells the requester's systems that a request's status changed (OpenDSR status callbacks). Delivery is the

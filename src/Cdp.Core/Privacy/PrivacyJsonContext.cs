@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace Cdp.Core.Privacy;
 
-/// <summary>Source-generated serializers for the privacy documents, files and OpenDSR bodies (hosts store and serve these).</summary>
+/// <summary>Source-generated serializers for the privacy documents and files (OpenDSR bodies: <see cref="OpenDsrJsonContext"/>).</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -15,9 +15,6 @@ namespace Cdp.Core.Privacy;
 [JsonSerializable(typeof(ExportRecord))]
 [JsonSerializable(typeof(ErasureCertificate))]
 [JsonSerializable(typeof(AccessPackage))]
-[JsonSerializable(typeof(OpenDsrStatus))]
-[JsonSerializable(typeof(List<OpenDsrStatus>))]
-[JsonSerializable(typeof(OpenDsrDiscovery))]
 public sealed partial class PrivacyJsonContext : JsonSerializerContext;
 
 /// <summary>How privacy requests write the files they produce.</summary>

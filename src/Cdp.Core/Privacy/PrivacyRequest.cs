@@ -18,6 +18,9 @@ public sealed record PrivacyRequest
     /// <summary>One of <see cref="PrivacyRequestTypes"/>.</summary>
     public required string Type { get; init; }
 
+    /// <summary>The OpenDSR v3 <c>group_id</c> the controller gave, echoed in status answers and callbacks; null when none.</summary>
+    public string? GroupId { get; init; }
+
     /// <summary>One of <see cref="SuppressionModes"/> for erasure requests; null for access and portability.</summary>
     public string? SuppressionMode { get; init; }
 

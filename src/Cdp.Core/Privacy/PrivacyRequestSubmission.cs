@@ -12,15 +12,22 @@ public sealed record PrivacyRequestSubmission
     public IReadOnlyList<SubmittedIdentity>? SubjectIdentities { get; init; }
     public IReadOnlyList<string>? StatusCallbackUrls { get; init; }
 
+    /// <summary>OpenDSR <c>api_version</c> the caller wrote for (optional); answers are always v3.</summary>
+    public string? ApiVersion { get; init; }
+
+    /// <summary>mParticle v3 <c>group_id</c>: relates requests to each other; stored and echoed, never interpreted.</summary>
+    public string? GroupId { get; init; }
+
     /// <summary>Our extension to OpenDSR (top-level <c>suppression_mode</c>): one of <see cref="SuppressionModes"/>, erasure only.</summary>
     public string? SuppressionMode { get; init; }
 
     /// <summary>
-    /// Reads an OpenDSR request body. <c>subject_identities</c> may be the OpenDSR array
-    /// (<c>[{"identity_type":"email","identity_value":"...","identity_format":"raw"}]</c>) or a map of type to value.
-    /// Unknown fields (api_version, property_id, extensions, ...) are ignored.
+    /// Reads an OpenDSR request body. <c>subject_identities</c> is the v3 map of identity type to
+    /// <c>{"value": "...", "encoding": "raw"}</c>; the v1/v2 array of <c>{identity_type, identity_value, identity_format}</c>
+    /// and a map of type to bare value (accepted before v3 support) are read too. Unknown fields (property_id,
+    /// extensions, ...) are ignored.
     /// </summary>
-    /// <returns>The submission, or an error naming the field that is malformed.</returns>
+    /// <returns>The submission, or an error naming the JSON path that is malformed.</returns>
     public static (PrivacyRequestSubmission? Submission, string? Error) Parse(ReadOnlyMemory<byte> json)
     {
         JsonDocument document;
@@ -50,22 +57,24 @@ public sealed record PrivacyRequestSubmission
                 SubmittedTime = Time(root, "submitted_time", errors),
                 SubjectIdentities = Identities(root, errors),
                 StatusCallbackUrls = Strings(root, "status_callback_urls", errors),
+                ApiVersion = String(root, "api_version", errors),
+                GroupId = String(root, "group_id", errors),
                 SuppressionMode = String(root, "suppression_mode", errors),
             };
             return errors.Count == 0 ? (submission, null) : (null, errors[0]);
         }
     }
 
-    private static string? String(JsonElement root, string name, List<string> errors)
+    private static string? String(JsonElement parent, string name, List<string> errors, string? path = null)
     {
-        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            errors.Add($"{name} must be a string");
+            errors.Add($"{path ?? name} must be a string");
             return null;
         }
 
@@ -111,57 +120,106 @@ public sealed record PrivacyRequestSubmission
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.Object)
+        return value.ValueKind switch
         {
-            var fromMap = new List<SubmittedIdentity>();
-            foreach (var property in value.EnumerateObject())
-            {
-                if (property.Value.ValueKind != JsonValueKind.String)
-                {
-                    errors.Add($"subject_identities.{Clip(property.Name)} must be a string");
-                    return null;
-                }
+            JsonValueKind.Object => FromMap(value, errors),
+            JsonValueKind.Array => FromList(value, errors),
+            _ => Fail<List<SubmittedIdentity>>(errors,
+                "subject_identities must be a map of identity type to {\"value\": \"...\", \"encoding\": \"raw\"} (OpenDSR v3), "
+                + "or an array of {identity_type, identity_value, identity_format} objects"),
+        };
+    }
 
-                fromMap.Add(new SubmittedIdentity(property.Name, property.Value.GetString()));
+    /// <summary>The v3 form: one entry per identity type, so a type named twice is refused rather than half-read.</summary>
+    private static List<SubmittedIdentity>? FromMap(JsonElement map, List<string> errors)
+    {
+        var identities = new List<SubmittedIdentity>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in map.EnumerateObject())
+        {
+            var path = "subject_identities." + Clip(property.Name);
+            if (!seen.Add(property.Name))
+            {
+                return Fail<List<SubmittedIdentity>>(errors, $"{path} appears twice: the v3 map holds one identity per type");
             }
 
-            return fromMap;
+            switch (property.Value.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    var value = String(property.Value, "value", errors, path + ".value");
+                    var encoding = String(property.Value, "encoding", errors, path + ".encoding");
+                    if (errors.Count > 0)
+                    {
+                        return null;
+                    }
+
+                    identities.Add(new SubmittedIdentity(property.Name, value, encoding) { Path = path, FromMap = true });
+                    break;
+                case JsonValueKind.String:
+                    // The map of type to bare value this API read before v3 support: still accepted, read as raw.
+                    identities.Add(new SubmittedIdentity(property.Name, property.Value.GetString()) { Path = path, FromMap = true });
+                    break;
+                default:
+                    return Fail<List<SubmittedIdentity>>(errors, $"{path} must be an object such as {{\"value\": \"...\", \"encoding\": \"raw\"}}");
+            }
         }
 
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            errors.Add("subject_identities must be an array of {identity_type, identity_value, identity_format} objects");
-            return null;
-        }
+        return identities;
+    }
 
+    private static List<SubmittedIdentity>? FromList(JsonElement list, List<string> errors)
+    {
         var identities = new List<SubmittedIdentity>();
         var index = 0;
-        foreach (var item in value.EnumerateArray())
+        foreach (var item in list.EnumerateArray())
         {
+            var path = $"subject_identities[{index}]";
             if (item.ValueKind != JsonValueKind.Object)
             {
-                errors.Add($"subject_identities[{index}] must be an object with identity_type and identity_value");
-                return null;
+                return Fail<List<SubmittedIdentity>>(errors, $"{path} must be an object with identity_type and identity_value");
             }
 
-            var type = String(item, "identity_type", errors);
-            var identityValue = String(item, "identity_value", errors);
-            var format = String(item, "identity_format", errors);
+            var type = String(item, "identity_type", errors, path + ".identity_type");
+            var identityValue = String(item, "identity_value", errors, path + ".identity_value");
+            var format = String(item, "identity_format", errors, path + ".identity_format");
             if (errors.Count > 0)
             {
-                errors[0] = $"subject_identities[{index}].{errors[0]}";
                 return null;
             }
 
-            identities.Add(new SubmittedIdentity(type, identityValue, format));
+            identities.Add(new SubmittedIdentity(type, identityValue, format) { Path = path });
             index++;
         }
 
         return identities;
     }
 
+    private static T? Fail<T>(List<string> errors, string error)
+        where T : class
+    {
+        errors.Add(error);
+        return null;
+    }
+
     internal static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
 }
 
-/// <summary>One submitted identity. OpenDSR's <c>identity_format</c> must be <c>raw</c> (or absent): hashed values cannot be resolved.</summary>
-public sealed record SubmittedIdentity(string? Type, string? Value, string? Format = null);
+/// <summary>
+/// One submitted identity. Its <see cref="Format"/> (v3 <c>encoding</c>, v1/v2 <c>identity_format</c>) must be <c>raw</c>
+/// or absent: hashed values cannot be resolved, since identities are only stored under keyed hashes.
+/// </summary>
+public sealed record SubmittedIdentity(string? Type, string? Value, string? Format = null)
+{
+    /// <summary>Where it was in the body (<c>subject_identities.email</c>, <c>subject_identities[0]</c>); empty when built in code.</summary>
+    public string Path { get; init; } = string.Empty;
+
+    /// <summary>True for the v3 map form, whose fields are the key, <c>value</c> and <c>encoding</c>.</summary>
+    public bool FromMap { get; init; }
+
+    /// <summary>The JSON paths of its type, value and format, for messages that name exactly what is wrong.</summary>
+    internal (string Type, string Value, string Format) Fields(int index)
+    {
+        var path = Path.Length > 0 ? Path : $"subject_identities[{index}]";
+        return FromMap ? (path, path + ".value", path + ".encoding") : (path + ".identity_type", path + ".identity_value", path + ".identity_format");
+    }
+}

@@ -14,15 +14,30 @@ public sealed record ValidPrivacyRequest(
     DateTimeOffset SubmittedTime,
     IReadOnlyList<SubjectIdentity> Identities,
     IReadOnlyList<string> StatusCallbackUrls,
-    string RequestHash);
+    string RequestHash)
+{
+    /// <summary>The v3 <c>group_id</c>, if any (not part of <see cref="RequestHash"/>: it labels a request, it does not change it).</summary>
+    public string? GroupId { get; init; }
+}
 
 /// <summary>Checks a submission field by field and says exactly what is wrong; normalizes what is right.</summary>
 public sealed class PrivacyRequestValidator
 {
     public const int MaxIdentities = 50;
     public const int MaxCallbackUrls = 10;
+    public const int MaxGroupIdLength = 200;
     private const int MaxValueLength = 1_000;
     private const int MaxUrlLength = 2_000;
+
+    /// <summary>OpenDSR's identity type for the controller's own customer id: what Segment sources send as <c>userId</c>.</summary>
+    public const string ControllerCustomerId = "controller_customer_id";
+
+    /// <summary>OpenDSR's identity encodings (spec §5.2). Only raw values can be matched: identities are stored under keyed hashes.</summary>
+    public static readonly IReadOnlyList<string> OpenDsrEncodings = ["raw", "sha1", "md5", "sha256"];
+
+    /// <summary>The OpenDSR identity types read as one of ours (spec §5.1), for compliance tools that only speak OpenDSR.</summary>
+    public static readonly IReadOnlyDictionary<string, string> OpenDsrAliases =
+        new Dictionary<string, string>(StringComparer.Ordinal) { [ControllerCustomerId] = IdentifierTypes.UserId };
 
     private static readonly string[] BuiltInTypes =
         [IdentifierTypes.UserId, IdentifierTypes.AnonymousId, IdentifierTypes.Email, IdentifierTypes.Phone, IdentifierTypes.DeviceId];
@@ -81,6 +96,17 @@ public sealed class PrivacyRequestValidator
             return Fail("submitted_time is required: when the subject made the request, as an ISO 8601 date-time");
         }
 
+        if (ApiVersionError(submission.ApiVersion) is { } versionError)
+        {
+            return Fail(versionError);
+        }
+
+        var groupId = submission.GroupId?.Trim();
+        if (groupId is { Length: 0 or > MaxGroupIdLength })
+        {
+            return Fail($"group_id must be 1 to {MaxGroupIdLength} characters");
+        }
+
         var (mode, modeError) = Mode(type, submission.SuppressionMode);
         if (modeError is not null)
         {
@@ -100,7 +126,25 @@ public sealed class PrivacyRequestValidator
         }
 
         return (new ValidPrivacyRequest(id.ToString("D"), regulation, type, mode, submitted, identities!, urls!,
-            Hash(regulation, type, mode, identities!)), null);
+            Hash(regulation, type, mode, identities!)) { GroupId = groupId }, null);
+    }
+
+    /// <summary>
+    /// Versions 1.x to 3.x are read (every identity form of theirs is); the answers are always v3. A later major version
+    /// may mean fields this API would silently misread, so it is refused.
+    /// </summary>
+    private static string? ApiVersionError(string? given)
+    {
+        var version = given?.Trim();
+        if (string.IsNullOrEmpty(version))
+        {
+            return null;
+        }
+
+        var major = version.Split('.')[0];
+        return major is "1" or "2" or "3" && (version.Length == 1 || Version.TryParse(version, out _))
+            ? null
+            : $"api_version \"{PrivacyRequestSubmission.Clip(version)}\" is not supported: use {OpenDsr.Version}";
     }
 
     private static (string? Mode, string? Error) Mode(string type, string? given)
@@ -136,44 +180,58 @@ public sealed class PrivacyRequestValidator
         var identities = new List<SubjectIdentity>();
         for (var i = 0; i < given.Count; i++)
         {
-            var (type, value, format) = (given[i].Type?.Trim(), given[i].Value, given[i].Format?.Trim());
-            if (string.IsNullOrEmpty(type))
+            var (identity, error) = Identity(given[i], i);
+            if (error is not null)
             {
-                return (null, $"subject_identities[{i}].identity_type is required");
+                return (null, error);
             }
 
-            if (!SupportedIdentityTypes.Contains(type))
+            if (!identities.Contains(identity!))
             {
-                return (null, $"subject_identities[{i}].identity_type \"{PrivacyRequestSubmission.Clip(type)}\" is not supported: use one of "
-                    + string.Join(", ", SupportedIdentityTypes));
-            }
-
-            if (!string.IsNullOrEmpty(format) && !string.Equals(format, "raw", StringComparison.OrdinalIgnoreCase))
-            {
-                return (null, $"subject_identities[{i}].identity_format \"{PrivacyRequestSubmission.Clip(format)}\" is not supported: send raw values");
-            }
-
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                return (null, $"subject_identities[{i}].identity_value is required");
-            }
-
-            // Never echo the value: it is personal data and error messages end up in logs.
-            var normalized = value.Length > MaxValueLength ? null : _extractor.Normalize(type, value);
-            if (normalized is null)
-            {
-                return (null, $"subject_identities[{i}].identity_value is not a valid {type} (malformed, too long or a blocked placeholder)");
-            }
-
-            var identity = new SubjectIdentity(type, normalized);
-            if (!identities.Contains(identity))
-            {
-                identities.Add(identity);
+                identities.Add(identity!);
             }
         }
 
         identities.Sort((a, b) => string.CompareOrdinal(a.Type + ":" + a.Value, b.Type + ":" + b.Value));
         return (identities, null);
+    }
+
+    /// <summary>One identity, normalized; errors name its JSON path and never echo its value (error messages end up in logs).</summary>
+    private (SubjectIdentity? Identity, string? Error) Identity(SubmittedIdentity given, int index)
+    {
+        var (typeField, valueField, formatField) = given.Fields(index);
+        var (givenType, value, format) = (given.Type?.Trim(), given.Value, given.Format?.Trim());
+        if (string.IsNullOrEmpty(givenType))
+        {
+            return (null, $"{typeField} is required");
+        }
+
+        var type = SupportedIdentityTypes.Contains(givenType) ? givenType : OpenDsrAliases.GetValueOrDefault(givenType);
+        if (type is null)
+        {
+            var supported = string.Join(", ", SupportedIdentityTypes.Concat(OpenDsrAliases.Keys));
+            return (null, given.FromMap
+                ? $"{typeField} names an identity type that is not supported: use one of {supported}"
+                : $"{typeField} \"{PrivacyRequestSubmission.Clip(givenType)}\" is not supported: use one of {supported}");
+        }
+
+        if (!string.IsNullOrEmpty(format) && !string.Equals(format, "raw", StringComparison.OrdinalIgnoreCase))
+        {
+            var clipped = PrivacyRequestSubmission.Clip(format);
+            return (null, OpenDsrEncodings.Contains(format.ToLowerInvariant())
+                ? $"{formatField} \"{clipped}\" is not supported: send raw values (identities are matched by keyed hashes of raw values)"
+                : $"{formatField} \"{clipped}\" is not an OpenDSR encoding ({string.Join(", ", OpenDsrEncodings)}): send raw values");
+        }
+
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return (null, $"{valueField} is required");
+        }
+
+        var normalized = value.Length > MaxValueLength ? null : _extractor.Normalize(type, value);
+        return normalized is null
+            ? (null, $"{valueField} is not a valid {type} (malformed, too long or a blocked placeholder)")
+            : (new SubjectIdentity(type, normalized), null);
     }
 
     private static (List<string>? Urls, string? Error) CallbackUrls(IReadOnlyList<string>? given)

@@ -62,7 +62,7 @@ public sealed partial class PrivacyRequests(
     private readonly PrivacyOptions _options = options.Value;
 
     /// <summary>The relative API path a host serves a request's results at.</summary>
-    public static string ResultsUrlFor(string requestId) => $"/api/privacy/requests/{requestId}/results";
+    public static string ResultsUrlFor(string requestId) => PrivacyLinks.Results(requestId);
 
     /// <summary>Submits an OpenDSR request body.</summary>
     /// <param name="actorId">Who is asking (an API client or role id from authentication): recorded in the audit trail.</param>
@@ -179,7 +179,7 @@ public sealed partial class PrivacyRequests(
                 cancellationToken);
             if (cancelled.StatusCallbackUrls.Count > 0)
             {
-                await notifier.NotifyAsync(new PrivacyStatusChange(key, cancelled.Status, now, null, cancelled.StatusCallbackUrls), cancellationToken);
+                await notifier.NotifyAsync(PrivacyStatusChange.Of(cancelled, cancelled.Status, now), cancellationToken);
             }
 
             return new PrivacyResult(PrivacyOutcome.Cancelled, cancelled, null);
@@ -207,11 +207,15 @@ public sealed partial class PrivacyRequests(
         return new PrivacyResultsFile(content, file.ContentType, $"{file.Area}-{file.Path}");
     }
 
-    /// <summary>The OpenDSR discovery document: identity types (built-in and configured), request types, regulations.</summary>
+    /// <summary>
+    /// The OpenDSR discovery document: identity types (built-in, configured, then the OpenDSR names read as one of them),
+    /// request types, regulations.
+    /// </summary>
     public OpenDsrDiscovery Discovery() => new()
     {
         ControllerId = _options.ControllerId,
-        SupportedIdentities = validator.SupportedIdentityTypes.Select(t => new OpenDsrIdentityType(t, "raw")).ToList(),
+        SupportedIdentities = validator.SupportedIdentityTypes.Concat(PrivacyRequestValidator.OpenDsrAliases.Keys)
+            .Select(t => new OpenDsrIdentityType(t, "raw")).ToList(),
         SupportedSubjectRequestTypes = [.. PrivacyRequestTypes.All],
         SupportedRegulations = [.. PrivacyRegulations.All],
         SupportedSuppressionModes = [.. SuppressionModes.All],
@@ -219,6 +223,9 @@ public sealed partial class PrivacyRequests(
 
     /// <summary>The OpenDSR status view of a request (no identities).</summary>
     public OpenDsrStatus Status(PrivacyRequest request) => OpenDsrStatus.From(request, _options.ControllerId);
+
+    /// <summary>The OpenDSR answer to a cancellation of <paramref name="request"/>.</summary>
+    public OpenDsrCancellation Cancellation(PrivacyRequest request) => OpenDsrCancellation.From(request, _options.ControllerId);
 
     private PrivacyRequest NewRequest(ValidPrivacyRequest valid, string actorId)
     {
@@ -229,6 +236,7 @@ public sealed partial class PrivacyRequests(
             Id = valid.Id,
             Regulation = valid.Regulation,
             Type = valid.Type,
+            GroupId = valid.GroupId,
             SuppressionMode = valid.SuppressionMode,
             Status = PrivacyRequestStatuses.Pending,
             SubmittedTime = valid.SubmittedTime,

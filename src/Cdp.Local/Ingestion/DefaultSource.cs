@@ -15,6 +15,31 @@ public sealed class DefaultSourceOptions
     /// </summary>
     [RegularExpression(@"^[^:\s]{8,256}$", ErrorMessage = "Cdp:Local:DefaultWriteKey must be 8 to 256 characters with no ':' or whitespace")]
     public string? DefaultWriteKey { get; set; }
+
+    /// <summary>Settings of the default source (<c>Cdp:Local:DefaultSource</c>).</summary>
+    public DefaultSourceSettings DefaultSource { get; set; } = new();
+}
+
+/// <summary>The default source's settings, bound from <c>Cdp:Local:DefaultSource</c>.</summary>
+public sealed class DefaultSourceSettings
+{
+    /// <summary>
+    /// Web origins (<c>Cdp:Local:DefaultSource:AllowedOrigins:0=https://shop.example</c>) whose pages may send events
+    /// with the default write key; a page on any other origin gets 403 and nothing is stored. Empty or <c>*</c>: any
+    /// origin. Requests without an <c>Origin</c> header (server SDKs, curl) are not affected.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+}
+
+/// <summary>Rules data annotations cannot express: each allowed origin must be an origin.</summary>
+internal sealed class DefaultSourceOptionsValidator : IValidateOptions<DefaultSourceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DefaultSourceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = SourceOrigins.Problems(options.DefaultSource.AllowedOrigins, "Cdp:Local:DefaultSource:AllowedOrigins").ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
 }
 
 /// <summary>What start-up found or made: the default source, and its plain write key when it is known here.</summary>

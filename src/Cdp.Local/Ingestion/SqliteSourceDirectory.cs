@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Cdp.Core.Ingestion;
 using Cdp.Local.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Cdp.Local.Ingestion;
 
@@ -21,9 +22,16 @@ public interface ILocalSources
     Task<Source?> FindByNameAsync(string name, CancellationToken cancellationToken);
 }
 
-/// <summary>Sources in SQLite. Write keys are kept only as SHA-256 hashes, so the database file does not leak them.</summary>
-public sealed class SqliteSourceDirectory(SqliteDatabase database, TimeProvider time) : ISourceDirectory, ILocalSources
+/// <summary>
+/// Sources in SQLite. Write keys are kept only as SHA-256 hashes, so the database file does not leak them. The
+/// default source's allowed origins come from settings (<c>Cdp:Local:DefaultSource:AllowedOrigins</c>), so changing
+/// them is a restart, not a database edit.
+/// </summary>
+public sealed class SqliteSourceDirectory(SqliteDatabase database, TimeProvider time, IOptions<DefaultSourceOptions>? options = null)
+    : ISourceDirectory, ILocalSources
 {
+    private readonly IReadOnlyList<string> _defaultOrigins = SourceOrigins.FromSettings(options?.Value.DefaultSource.AllowedOrigins);
+
     public const string DefaultName = "default";
 
     private const string ByKeySql = "SELECT id, name FROM sources WHERE write_key_sha256 = $hash";
@@ -39,17 +47,17 @@ public sealed class SqliteSourceDirectory(SqliteDatabase database, TimeProvider 
         ArgumentNullException.ThrowIfNull(writeKey);
         cancellationToken.ThrowIfCancellationRequested();
         var hash = Hash(writeKey);
-        return Task.FromResult(database.Read(session => Find(session, ByKeySql, "$hash", hash)));
+        return Task.FromResult(WithOrigins(database.Read(session => Find(session, ByKeySql, "$hash", hash))));
     }
 
     public Task<Source?> FindByNameAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(database.Read(session => Find(session, ByNameSql, "$name", name)));
+        return Task.FromResult(WithOrigins(database.Read(session => Find(session, ByNameSql, "$name", name))));
     }
 
-    public Task<(Source Source, string? NewWriteKey)> EnsureDefaultSourceAsync(CancellationToken cancellationToken)
+    public async Task<(Source Source, string? NewWriteKey)> EnsureDefaultSourceAsync(CancellationToken cancellationToken)
     {
         var writeKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var candidate = new Source(NewId(), DefaultName);
@@ -57,7 +65,7 @@ public sealed class SqliteSourceDirectory(SqliteDatabase database, TimeProvider 
         var created = time.GetUtcNow().UtcTicks;
 
         // Look-up and insert share one write transaction, so two starting processes cannot both create one.
-        return database.WriteAsync(session =>
+        var (source, newKey) = await database.WriteAsync(session =>
         {
             if (Find(session, ByNameSql, "$name", DefaultName) is { } existing)
             {
@@ -67,6 +75,7 @@ public sealed class SqliteSourceDirectory(SqliteDatabase database, TimeProvider 
             Insert(session, candidate, hash, created);
             return (candidate, writeKey);
         }, cancellationToken);
+        return (WithOrigins(source)!, newKey);
     }
 
     public async Task<Source> AddSourceAsync(string name, string writeKey, CancellationToken cancellationToken)
@@ -78,9 +87,13 @@ public sealed class SqliteSourceDirectory(SqliteDatabase database, TimeProvider 
         var created = time.GetUtcNow().UtcTicks;
         var inserted = await database.WriteAsync(session => Insert(session, source, hash, created), cancellationToken);
         return inserted
-            ? source
+            ? WithOrigins(source)!
             : throw new InvalidOperationException($"the write key given for source '{name}' already belongs to another source");
     }
+
+    /// <summary>The default source carries the configured origins; other local sources (imports, tests) allow any.</summary>
+    private Source? WithOrigins(Source? source) =>
+        source is { Name: DefaultName } && _defaultOrigins.Count > 0 ? source with { AllowedOrigins = _defaultOrigins } : source;
 
     private static Source? Find(SqliteSession session, string sql, string parameter, string value)
     {

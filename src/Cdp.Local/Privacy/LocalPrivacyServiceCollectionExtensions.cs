@@ -1,4 +1,3 @@
-using Cdp.Core;
 using Cdp.Core.Privacy;
 using Cdp.Core.Workflows.Replay;
 using Cdp.Local.Workflows;
@@ -21,20 +20,18 @@ public static class LocalPrivacyServiceCollectionExtensions
         services.AddSingleton<IExportLedger, SqliteExportLedger>();
         services.AddSingleton<IDocumentArea, FileDocumentArea>();
         services.AddSingleton<SuppressedEventCount>();
+        services.AddSingleton<ISuppressionStatistics, LocalSuppressionStatistics>();
         return services;
     }
 
     /// <summary>
-    /// Status callbacks and the scrubbing of finished privacy workflows from the journal.
-    /// Call after <c>AddCdpLocalWorkflows</c>: it wraps the journal registered there.
+    /// The locally generated callback secret (Core signs and sends the callbacks) and the scrubbing of finished privacy
+    /// workflows from the journal (API keys: <c>AddCdpLocalAuthorization</c>). Call after <c>AddCdpLocalWorkflows</c>: it
+    /// wraps the journal registered there.
     /// </summary>
     public static IServiceCollection AddCdpLocalPrivacy(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<PrivacyCallbackOptions>(configuration, PrivacyCallbackOptions.SectionName);
         services.AddSingleton<IPostConfigureOptions<PrivacyCallbackOptions>, CallbackSecretFile>();
-        // The factory's own request logs would print whole callback URLs, which may carry a requester's token.
-        services.AddHttpClient(HttpPrivacyStatusNotifier.ClientName).RemoveAllLoggers();
-        services.AddSingleton<IPrivacyStatusNotifier, HttpPrivacyStatusNotifier>();
 
         services.AddSingleton<PrivacyTraceScrubber>();
         services.Replace(ServiceDescriptor.Singleton<IWorkflowJournal>(sp =>

@@ -53,6 +53,32 @@ public sealed class ConfiguredSourceDirectoryTests
         Assert.Contains("Cdp:Sources:1:WriteKeySha256", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task FindByWriteKeyAsync_AllowedOriginsConfigured_SourceCarriesThemNormalized()
+    {
+        var directory = Directory(new SourceRegistration
+        {
+            Id = "web", WriteKeySha256 = ConfiguredSourceDirectory.HashOf("k"), AllowedOrigins = ["https://Shop.Example/", "http://localhost:3000"],
+        });
+
+        var source = await directory.FindByWriteKeyAsync("k", CancellationToken.None);
+
+        Assert.Equal(["https://shop.example", "http://localhost:3000"], source!.AllowedOrigins);
+        Assert.False(source.AllowsOrigin("https://evil.example"));
+    }
+
+    [Fact]
+    public void Validate_AllowedOriginThatIsAUrl_FailsNamingTheEntry()
+    {
+        var result = new SourceDirectoryOptionsValidator().Validate(null, new SourceDirectoryOptions
+        {
+            Sources = [new() { Id = "a", WriteKeySha256 = SomeKeyHash, AllowedOrigins = ["*", "https://shop.example/cart"] }],
+        });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Cdp:Sources:0:AllowedOrigins:1", result.FailureMessage, StringComparison.Ordinal);
+    }
+
     private static ConfiguredSourceDirectory Directory(params SourceRegistration[] sources) =>
         new(Options.Create(new SourceDirectoryOptions { Sources = [.. sources] }));
 }

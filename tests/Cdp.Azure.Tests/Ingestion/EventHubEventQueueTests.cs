@@ -101,7 +101,7 @@ public sealed class EventHubEventQueueTests
     [Fact]
     public async Task EnqueueAsync_SendFails_SurfacesTheException()
     {
-        var failure = new EventHubsException(isTransient: true, EventHub.Name, "service busy", EventHubsException.FailureReason.ServiceBusy);
+        var failure = new EventHubsException(isTransient: true, EventHub.Name, "link lost", EventHubsException.FailureReason.ServiceCommunicationProblem);
         _producer
             .Setup(p => p.SendAsync(It.IsAny<EventDataBatch>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(failure);
@@ -110,6 +110,23 @@ public sealed class EventHubEventQueueTests
             () => Queue().EnqueueAsync([Event("m-1", userId: "u-1"), Event("m-2", userId: "u-2")], CancellationToken.None));
 
         Assert.Same(failure, thrown);
+    }
+
+    [Theory]
+    [InlineData(EventHubsException.FailureReason.ServiceBusy)]
+    [InlineData(EventHubsException.FailureReason.QuotaExceeded)]
+    public async Task EnqueueAsync_HubThrottling_ReportedAsThrottledWithTheHubsException(EventHubsException.FailureReason reason)
+    {
+        var failure = new EventHubsException(isTransient: true, EventHub.Name, "throttled", reason);
+        _producer
+            .Setup(p => p.SendAsync(It.IsAny<EventDataBatch>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(failure);
+
+        var thrown = await Assert.ThrowsAsync<QueueThrottledException>(
+            () => Queue().EnqueueAsync([Event("m-1", userId: "u-1")], CancellationToken.None));
+
+        Assert.Same(failure, thrown.InnerException);
+        Assert.True(thrown.RetryAfterSeconds > 0);
     }
 
     [Fact]

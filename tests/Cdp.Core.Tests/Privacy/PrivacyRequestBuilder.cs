@@ -84,22 +84,41 @@ public sealed class PrivacyRequestBuilder
         SuppressionMode = _mode,
     };
 
-    /// <summary>The OpenDSR body (identities as the array of {identity_type, identity_value, identity_format}).</summary>
+    /// <summary>The OpenDSR v3 body: identities as the map of identity type to {value, encoding} (one per type).</summary>
+    public byte[] ToOpenDsrV3Json()
+    {
+        var identities = new JsonObject();
+        foreach (var identity in _identities)
+        {
+            identities.Add(identity.Type!, new JsonObject { ["value"] = identity.Value, ["encoding"] = identity.Format });
+        }
+
+        var body = Body("3.0", identities);
+        return System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
+    }
+
+    /// <summary>The OpenDSR v1/v2 body (identities as the array of {identity_type, identity_value, identity_format}), still accepted.</summary>
     public byte[] ToOpenDsrJson()
+    {
+        var body = Body("2.0", new JsonArray([.. _identities.Select(i => new JsonObject
+        {
+            ["identity_type"] = i.Type,
+            ["identity_value"] = i.Value,
+            ["identity_format"] = i.Format,
+        })]));
+        return System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
+    }
+
+    private JsonObject Body(string version, JsonNode identities)
     {
         var body = new JsonObject
         {
-            ["api_version"] = "3.0",
+            ["api_version"] = version,
             ["regulation"] = _regulation,
             ["subject_request_id"] = Id,
             ["subject_request_type"] = _type,
             ["submitted_time"] = _submitted is { } at ? EventBuilder.Iso(at) : null,
-            ["subject_identities"] = new JsonArray([.. _identities.Select(i => new JsonObject
-            {
-                ["identity_type"] = i.Type,
-                ["identity_value"] = i.Value,
-                ["identity_format"] = i.Format,
-            })]),
+            ["subject_identities"] = identities,
             ["status_callback_urls"] = new JsonArray([.. _callbacks.Select(c => JsonValue.Create(c))]),
             ["property_id"] = "ignored-by-us",
         };
@@ -108,6 +127,6 @@ public sealed class PrivacyRequestBuilder
             body["suppression_mode"] = _mode;
         }
 
-        return System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
+        return body;
     }
 }

@@ -109,7 +109,7 @@ public sealed class PrivacyRequestsTests
     [InlineData("[]", "the body must be a JSON object")]
     [InlineData("""{"subject_request_id":42}""", "subject_request_id must be a string")]
     [InlineData("""{"submitted_time":"yesterday"}""", "submitted_time must be an ISO 8601 date-time")]
-    [InlineData("""{"subject_identities":"jane@example.com"}""", "subject_identities must be an array")]
+    [InlineData("""{"subject_identities":"jane@example.com"}""", "subject_identities must be a map of identity type")]
     [InlineData("""{"subject_identities":[{"identity_type":"email","identity_value":7}]}""", "subject_identities[0].identity_value must be a string")]
     [InlineData("""{"status_callback_urls":"https://x.example"}""", "status_callback_urls must be an array of strings")]
     public async Task SubmitAsync_MalformedBody_IsInvalidNamingTheField(string body, string message)
@@ -124,7 +124,24 @@ public sealed class PrivacyRequestsTests
     }
 
     [Fact]
-    public void Parse_IdentitiesAsAMapOfTypeToValue_AreAccepted()
+    public void Parse_V3MapOfTypeToValueAndEncoding_IsReadWithEachIdentitysPath()
+    {
+        var body = """
+            {"regulation":"gdpr","subject_request_id":"3f0c2a6e-8a1b-4c1d-9e2f-5a6b7c8d9e0f","subject_request_type":"access",
+             "submitted_time":"2025-03-13T10:00:00Z","api_version":"3.0","group_id":"batch-7",
+             "subject_identities":{"email":{"value":"jane@example.com","encoding":"raw"},"controller_customer_id":{"value":"u-1","encoding":"raw"}}}
+            """;
+
+        var (submission, error) = PrivacyRequestSubmission.Parse(Encoding.UTF8.GetBytes(body));
+
+        Assert.Null(error);
+        Assert.Equal([("email", "jane@example.com", "raw", "subject_identities.email"), ("controller_customer_id", "u-1", "raw", "subject_identities.controller_customer_id")],
+            submission!.SubjectIdentities!.Select(i => (i.Type, i.Value, i.Format, i.Path)));
+        Assert.Equal(("3.0", "batch-7"), (submission.ApiVersion, submission.GroupId));
+    }
+
+    [Fact]
+    public void Parse_MapOfTypeToBareValue_StillReadAsRaw()
     {
         var body = """
             {"regulation":"gdpr","subject_request_id":"3f0c2a6e-8a1b-4c1d-9e2f-5a6b7c8d9e0f","subject_request_type":"access",
@@ -134,7 +151,7 @@ public sealed class PrivacyRequestsTests
         var (submission, error) = PrivacyRequestSubmission.Parse(Encoding.UTF8.GetBytes(body));
 
         Assert.Null(error);
-        Assert.Equal([new SubmittedIdentity("email", "jane@example.com"), new SubmittedIdentity("userId", "u-1")], submission!.SubjectIdentities);
+        Assert.Equal([("email", "jane@example.com", (string?)null), ("userId", "u-1", null)], submission!.SubjectIdentities!.Select(i => (i.Type, i.Value, i.Format)));
     }
 
     [Fact]
@@ -313,9 +330,10 @@ public sealed class PrivacyRequestsTests
         using var privacy = new PrivacyHarness(core => core.Configure<IdentityOptions>(o => o.CustomTypes = ["shopifyId"]));
 
         var discovery = privacy.Requests.Discovery();
-        var json = JsonSerializer.Serialize(discovery, PrivacyJsonContext.Default.OpenDsrDiscovery);
+        var json = JsonSerializer.Serialize(discovery, OpenDsrJsonContext.Default.OpenDsrDiscovery);
 
-        Assert.Equal(["userId", "anonymousId", "email", "phone", "deviceId", "shopifyId"], discovery.SupportedIdentities.Select(i => i.IdentityType));
+        Assert.Equal(["userId", "anonymousId", "email", "phone", "deviceId", "shopifyId", "controller_customer_id"],
+            discovery.SupportedIdentities.Select(i => i.IdentityType));
         Assert.Equal(["erasure", "access", "portability"], discovery.SupportedSubjectRequestTypes);
         Assert.Equal(["gdpr", "ccpa"], discovery.SupportedRegulations);
         Assert.Contains("\"supported_identities\":[{\"identity_type\":\"userId\",\"identity_format\":\"raw\"}", json, StringComparison.Ordinal);
@@ -327,7 +345,7 @@ public sealed class PrivacyRequestsTests
         using var privacy = new PrivacyHarness();
         var request = (await privacy.SubmitAsync(PrivacyRequestBuilder.Erasure(("email", "jane@example.com")))).Request!;
 
-        var json = JsonSerializer.Serialize(privacy.Requests.Status(request), PrivacyJsonContext.Default.OpenDsrStatus);
+        var json = JsonSerializer.Serialize(privacy.Requests.Status(request), OpenDsrJsonContext.Default.OpenDsrStatus);
 
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
@@ -335,7 +353,9 @@ public sealed class PrivacyRequestsTests
         Assert.Equal("pending", root.GetProperty("request_status").GetString());
         Assert.Equal("3.0", root.GetProperty("api_version").GetString());
         Assert.True(root.TryGetProperty("expected_completion_time", out _));
-        Assert.False(root.TryGetProperty("results_url", out _));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("results_url").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("group_id").ValueKind);
+        Assert.False(root.TryGetProperty("encoded_request", out _));
         Assert.DoesNotContain("jane@example.com", json, StringComparison.Ordinal);
     }
 

@@ -134,7 +134,8 @@ public sealed class IngestFunctionTests : IDisposable
 
     public static TheoryData<Exception> QueueFailures() => new()
     {
-        new EventHubsException(isTransient: true, "events", "the hub is busy", EventHubsException.FailureReason.ServiceBusy),
+        // A busy or over-quota hub is a 429 (the adapter reports it as QueueThrottledException); other failures are 503.
+        new EventHubsException(isTransient: true, "events", "the link dropped", EventHubsException.FailureReason.ServiceCommunicationProblem),
         new TimeoutException("send timed out"),
         new InvalidOperationException("connection closed"),
     };

@@ -248,7 +248,7 @@ public sealed class IngestionApiTests(HostFixture host) : IClassFixture<HostFixt
     [Fact]
     public async Task Post_WrongContentType_415()
     {
-        var response = await _client.PostAsync("/v1/identify", "userId=x", contentType: "application/x-www-form-urlencoded");
+        var response = await _client.PostAsync("/v1/identify", "<userId>x</userId>", contentType: "application/xml");
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.Status);
         Assert.Contains("application/json", response.Error, StringComparison.Ordinal);

@@ -11,12 +11,25 @@ namespace Cdp.Local.Tests.Functional;
 /// <summary>
 /// Thousands of randomly broken requests against the real host: whatever arrives, the answer is a 200, 400, 401
 /// or 413 with a JSON body, and every event a 200 reports as accepted is in the outbox (none lost, none invented).
+/// Each kind of breakage is also sent gzip- or deflate-compressed (some compressed streams broken in turn, some
+/// decompression bombs) and on the browser SDKs' one-letter routes, where the same answers are due.
 /// </summary>
 public sealed class IngestionFuzzTests
 {
-    private const int Kinds = 9;
+    private const int Kinds = 11;
     private const int ItemLevelMix = 7;
     private const int BadAuth = 8;
+    private const int Compressed = 9;
+    private const int ShortRoute = 10;
+
+    /// <summary>4 MB of zeros, gzipped once to a few KB: past the limit only once decompressed.</summary>
+    private static readonly byte[] Bomb = ServerSdkWireTests.Compress(new byte[4 * 1024 * 1024], "gzip");
+
+    private static readonly Dictionary<string, string> ShortPaths = new(StringComparer.Ordinal)
+    {
+        ["/v1/batch"] = "/v1/b", ["/v1/identify"] = "/v1/i", ["/v1/track"] = "/v1/t", ["/v1/page"] = "/v1/p",
+        ["/v1/screen"] = "/v1/s", ["/v1/group"] = "/v1/g", ["/v1/alias"] = "/v1/a",
+    };
 
     private static readonly HttpStatusCode[] Allowed =
         [HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized, HttpStatusCode.RequestEntityTooLarge];
@@ -37,7 +50,7 @@ public sealed class IngestionFuzzTests
             async (kind, valid, seed) =>
             {
                 var request = Build(kind, valid, new Random(seed));
-                var response = await client.PostAsync(request.Path, request.Body, request.WriteKey ?? LocalHostFactory.WriteKey);
+                var response = await SendAsync(client, request);
 
                 Assert.True(Allowed.Contains(response.Status), $"kind {kind}: {response}");
                 Assert.Equal("application/json", response.MediaType);
@@ -74,7 +87,46 @@ public sealed class IngestionFuzzTests
 
     private sealed record Expectation(HttpStatusCode Status, int Accepted, int[] RejectedIndexes);
 
-    private sealed record FuzzRequest(string Path, byte[] Body, string? WriteKey = null, Expectation? Expected = null);
+    private sealed record FuzzRequest(string Path, byte[] Body, string? WriteKey = null, Expectation? Expected = null, string? ContentEncoding = null);
+
+    private static async Task<ApiResponse> SendAsync(CdpClient client, FuzzRequest fuzz)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, fuzz.Path) { Content = new ByteArrayContent(fuzz.Body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        if (fuzz.ContentEncoding is { } encoding)
+        {
+            request.Content.Headers.ContentEncoding.Add(encoding);
+        }
+
+        request.Headers.Authorization = CdpClient.Basic(fuzz.WriteKey ?? LocalHostFactory.WriteKey);
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>One of the plain kinds, compressed: the same answer is due, unless the compressed stream itself is broken.</summary>
+    private static FuzzRequest CompressedVariant(int valid, Random random)
+    {
+        var encoding = random.Next(2) == 0 ? "gzip" : "deflate";
+        switch (random.Next(10))
+        {
+            case 0: // a decompression bomb
+                return new FuzzRequest("/v1/batch", Bomb, ContentEncoding: "gzip", Expected: new Expectation(HttpStatusCode.RequestEntityTooLarge, 0, []));
+            case 1: // a broken compressed stream: truncated or with flipped bytes
+                var broken = ServerSdkWireTests.Compress(Build(ItemLevelMix, valid, random).Body, encoding);
+                if (random.Next(2) == 0)
+                {
+                    broken = broken[..random.Next(broken.Length)];
+                }
+                else
+                {
+                    broken[random.Next(broken.Length)] ^= (byte)random.Next(1, 256);
+                }
+
+                return new FuzzRequest("/v1/batch", broken, ContentEncoding: encoding);
+            default:
+                var plain = Build(random.Next(0, BadAuth + 1), valid, random);
+                return plain with { Body = ServerSdkWireTests.Compress(plain.Body, encoding), ContentEncoding = encoding };
+        }
+    }
 
     private static FuzzRequest Build(int kind, int valid, Random random)
     {
@@ -140,6 +192,11 @@ public sealed class IngestionFuzzTests
             case BadAuth:
                 string[] keys = ["wrong-key", "functional-test-key-not", "x", new string('k', 400), "functional-test-keY"];
                 return new FuzzRequest("/v1/batch", bytes, keys[random.Next(keys.Length)], new Expectation(HttpStatusCode.Unauthorized, 0, []));
+            case Compressed:
+                return CompressedVariant(valid, random);
+            case ShortRoute: // any plain kind, on the one-letter route of its long one
+                var onLongRoute = Build(random.Next(0, BadAuth + 1), valid, random);
+                return onLongRoute with { Path = ShortPaths[onLongRoute.Path] };
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind));
         }

@@ -12,6 +12,9 @@ public sealed partial class StartupTests
     [InlineData("Cdp:Identity:Pepper", "too-short")]
     [InlineData("Cdp:Local:DefaultWriteKey", "has:colon")]
     [InlineData("Cdp:Local:DataDirectory", "")]
+    [InlineData("Cdp:Local:DefaultSource:AllowedOrigins:0", "https://shop.example/checkout")]
+    [InlineData("Cdp:PublicUrl", "ftp://cdp.example.com")]
+    [InlineData("Cdp:Local:Ingestion:MaxQueueDepth", "0")]
     public async Task Start_BadSetting_ExitsNamingTheSetting(string setting, string value)
     {
         // A real process, as an operator starts it: start-up must stop, and say which setting is wrong.

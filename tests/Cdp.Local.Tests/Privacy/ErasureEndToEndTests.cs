@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Cdp.Core.Identity;
@@ -7,14 +6,16 @@ using Cdp.Local.Privacy;
 using Cdp.Local.Tests.Identity;
 using Cdp.Local.Tests.Infrastructure;
 using Cdp.Local.Workflows;
+using Cdp.Tests.Privacy;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cdp.Local.Tests.Privacy;
 
 /// <summary>
-/// A subject asks to be forgotten, on the real host and a real data directory: the request runs to completion, the
-/// requester's callback hears each status (signed), the certificate is there, and afterwards not one file the host
-/// wrote holds the subject's identifiers or their identity hashes, while another customer's data is untouched.
+/// A subject asks to be forgotten with an OpenDSR v3 request (identities as the v3 map), on the real host and a real
+/// data directory: the request runs to completion, the requester's callback endpoint hears each status as a v3 callback
+/// whose signature it checks with the data directory's secret, the certificate is there, and afterwards not one file the
+/// host wrote holds the subject's identifiers or their identity hashes, while another customer's data is untouched.
 /// </summary>
 public sealed class ErasureEndToEndTests
 {
@@ -55,28 +56,39 @@ public sealed class ErasureEndToEndTests
         var needles = Needles(factory.Services.GetRequiredService<IdentityHasher>());
         Assert.NotEmpty(DataDirectoryScan.Find(data.Path, needles));
 
-        // The erasure: 201 with OpenDSR's times, pending until the workflow picks it up.
+        // The requester's endpoint checks every callback against the secret the host generated in its data directory.
+        receiver.Secret = (await File.ReadAllTextAsync(Path.Combine(data.Path, CallbackSecretFile.FileName))).Trim();
+
+        // The erasure, in the v3 map form: 201 with the v3 receipt, pending until the workflow picks it up.
         var id = Guid.NewGuid().ToString();
-        var created = await privacy.SubmitAsync(OpenDsrBodies.Body(id, "erasure", Subject, callbacks: [receiver.Url]));
+        var body = OpenDsrBodies.Body(id, "erasure", Subject, callbacks: [receiver.Url]);
+        Assert.Contains("\"subject_identities\":{\"userId\":{\"value\"", body, StringComparison.Ordinal);
+        var created = await privacy.SubmitAsync(body);
         Assert.Equal(HttpStatusCode.Created, created.Status);
-        Assert.Equal("pending", created.Json!["request_status"]!.GetValue<string>());
+        Assert.Equal(("3.0", "pending"), (created.Json!["api_version"]!.GetValue<string>(), created.Json["request_status"]!.GetValue<string>()));
         Assert.True(created.Json["expected_completion_time"]!.GetValue<DateTimeOffset>() > created.Json["received_time"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(body, Encoding.UTF8.GetString(Convert.FromBase64String(created.Json["encoded_request"]!.GetValue<string>())));
         Assert.DoesNotContain(Email, created.Body, StringComparison.Ordinal);
 
         var completed = await privacy.WaitForStatusAsync(id, "completed");
         var certificateUrl = completed["certificate_url"]!.GetValue<string>();
+        Assert.True(completed.ContainsKey("results_url") && completed["results_url"] is null, "results_url is v3's, null for an erasure");
+        Assert.DoesNotContain("encoded_request", completed.ToJsonString(), StringComparison.Ordinal);
 
-        // The callback heard in_progress then completed, each signed over its exact bytes with the data directory's secret.
+        // The endpoint accepted in_progress then completed, each a v3 callback whose signature matched its exact bytes.
         var callbacks = await Poll.UntilAsync(() => Task.FromResult(receiver.Received.ToList()), c => c.Exists(r => r.Status == "completed"),
             "the completed callback");
+        Assert.Empty(receiver.Refusals);
         Assert.Equal(["in_progress", "completed"], callbacks.Select(c => c.Status));
-        var secret = (await File.ReadAllTextAsync(Path.Combine(data.Path, CallbackSecretFile.FileName))).Trim();
         Assert.All(callbacks, c =>
         {
-            Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), c.Body)), c.Signature);
             Assert.Equal("localhost", c.ProcessorDomain);
+            Assert.Equal("3.0", c.Json["api_version"]!.GetValue<string>());
+            Assert.Equal("cdp", c.Json["controller_id"]!.GetValue<string>());
             Assert.Equal(id, c.Json["subject_request_id"]!.GetValue<string>());
-            Assert.Equal(receiver.Url, c.Json["status_callback_url"]!.GetValue<string>());
+            Assert.Equal(completed["expected_completion_time"]!.GetValue<DateTimeOffset>(), c.Json["expected_completion_time"]!.GetValue<DateTimeOffset>());
+            Assert.True(c.Json.ContainsKey("results_url") && c.Json["results_url"] is null, "results_url is v3's, null for an erasure");
+            Assert.DoesNotContain(Email, Encoding.UTF8.GetString(c.Body), StringComparison.Ordinal);
         });
         Assert.Equal(certificateUrl, callbacks[^1].Json["certificate_url"]!.GetValue<string>());
 

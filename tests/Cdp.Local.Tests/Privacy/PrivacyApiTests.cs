@@ -101,6 +101,8 @@ public sealed class PrivacyApiTests
     [InlineData("""{"regulation":"gdpr","subject_request_id":"3f0c2a6e-8a1b-4c1d-9e2f-5a6b7c8d9e0f","subject_request_type":"erasure","submitted_time":"2026-11-20T10:00:00Z","subject_identities":{"email":"not-an-email"}}""", "not a valid email")]
     [InlineData("""{"regulation":"gdpr","subject_request_id":"3f0c2a6e-8a1b-4c1d-9e2f-5a6b7c8d9e0f","subject_request_type":"erasure","submitted_time":"2026-11-20T10:00:00Z","subject_identities":[{"identity_type":"email","identity_value":"a@example.com","identity_format":"sha256"}]}""", "raw")]
     [InlineData("""{"regulation":"gdpr","subject_request_id":"3f0c2a6e-8a1b-4c1d-9e2f-5a6b7c8d9e0f","subject_request_type":"erasure","submitted_time":"2026-11-20T10:00:00Z","subject_identities":{"email":"a@example.com"},"status_callback_urls":["ftp://x"]}""", "status_callback_urls")]
+    [InlineData("""{"regulation":"gdpr","subject_request_id":"3f0c2a6e-8a1b-4c1d-9e2f-5a6b7c8d9e0f","subject_request_type":"erasure","submitted_time":"2026-11-20T10:00:00Z","subject_identities":{"email":{"value":"a@example.com","encoding":"sha256"}}}""", "subject_identities.email.encoding \"sha256\" is not supported")]
+    [InlineData("""{"regulation":"gdpr","subject_request_id":"3f0c2a6e-8a1b-4c1d-9e2f-5a6b7c8d9e0f","subject_request_type":"erasure","submitted_time":"2026-11-20T10:00:00Z","subject_identities":{"shoe_size":{"value":"a@example.com","encoding":"raw"}}}""", "subject_identities.shoe_size names an identity type that is not supported")]
     public async Task Submit_BadInput_400NamingTheProblemAndNothingStarted(string body, string problem)
     {
         using var data = new TempDataDirectory();
@@ -113,6 +115,25 @@ public sealed class PrivacyApiTests
         Assert.Contains(problem, response.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("a@example.com", response.Body, StringComparison.Ordinal);
         await AssertNothingStartedAsync(privacy, factory);
+    }
+
+    [Fact]
+    public async Task Submit_V3MapAndOlderListForm_BothCreatedAnsweredAsV3()
+    {
+        using var data = new TempDataDirectory();
+        using var factory = new LocalHostFactory(data.Path, PrivacyKeys.Settings) { TestServices = WithoutWorkflowWorker };
+        var privacy = new PrivacyClient(factory.CreateClient());
+
+        var map = await privacy.SubmitAsync(OpenDsrBodies.Body(Guid.NewGuid().ToString(), "access", Subject));
+        var list = await privacy.SubmitAsync(OpenDsrBodies.Body(Guid.NewGuid().ToString(), "erasure", Subject, listForm: true));
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (map.Status, list.Status));
+        Assert.All([map, list], r =>
+        {
+            Assert.Equal("3.0", r.Json!["api_version"]!.GetValue<string>());
+            Assert.Equal("cdp", r.Json["controller_id"]!.GetValue<string>());
+            Assert.NotNull(r.Json["encoded_request"]);
+        });
     }
 
     [Fact]
@@ -182,9 +203,11 @@ public sealed class PrivacyApiTests
         var cancelled = await privacy.CancelAsync(id);
         var again = await privacy.CancelAsync(id);
 
-        Assert.Equal(HttpStatusCode.OK, cancelled.Status);
+        Assert.Equal(HttpStatusCode.Accepted, cancelled.Status);
         Assert.Equal("cancelled", cancelled.Json!["request_status"]!.GetValue<string>());
-        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.True(cancelled.Json.ContainsKey("expected_completion_time") && cancelled.Json["expected_completion_time"] is null);
+        Assert.Equal(HttpStatusCode.Accepted, again.Status);
+        Assert.Equal(HttpStatusCode.OK, (await privacy.StatusAsync(id)).Status);
         var stored = await factory.Services.GetRequiredService<IPrivacyRequestStore>().GetAsync(id, CancellationToken.None);
         Assert.Empty(stored!.Value.Value.SubjectIdentities);
     }

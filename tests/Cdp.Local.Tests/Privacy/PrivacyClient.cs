@@ -64,7 +64,7 @@ internal sealed class PrivacyClient(HttpClient http, string? key = PrivacyKeys.C
     }
 }
 
-/// <summary>OpenDSR request bodies.</summary>
+/// <summary>OpenDSR request bodies: v3 (identities as the map of type to {value, encoding}) unless a test asks for the older list.</summary>
 internal static class OpenDsrBodies
 {
     public static string Body(
@@ -73,18 +73,22 @@ internal static class OpenDsrBodies
         IReadOnlyDictionary<string, string> identities,
         string regulation = "gdpr",
         IReadOnlyList<string>? callbacks = null,
-        string? mode = null)
+        string? mode = null,
+        bool listForm = false)
     {
         var body = new JsonObject
         {
-            ["api_version"] = "3.0",
+            ["api_version"] = listForm ? "2.0" : "3.0",
             ["regulation"] = regulation,
             ["subject_request_id"] = id,
             ["subject_request_type"] = type,
             ["submitted_time"] = "2026-11-20T10:00:00Z",
-            ["subject_identities"] = new JsonArray(identities
-                .Select(i => (JsonNode)new JsonObject { ["identity_type"] = i.Key, ["identity_value"] = i.Value, ["identity_format"] = "raw" })
-                .ToArray()),
+            ["subject_identities"] = listForm
+                ? new JsonArray(identities
+                    .Select(i => (JsonNode)new JsonObject { ["identity_type"] = i.Key, ["identity_value"] = i.Value, ["identity_format"] = "raw" })
+                    .ToArray())
+                : new JsonObject(identities.Select(i =>
+                    KeyValuePair.Create(i.Key, (JsonNode?)new JsonObject { ["value"] = i.Value, ["encoding"] = "raw" }))),
         };
         if (callbacks is not null)
         {

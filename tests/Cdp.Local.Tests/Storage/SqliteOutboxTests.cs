@@ -61,6 +61,35 @@ public sealed class SqliteOutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CountAsync_AfterEnqueuesPartialDrainsAndARolledBackHandler_EqualsTheRowsThere()
+    {
+        // CountAsync reads max(seq) - min(seq) + 1 instead of scanning: it must agree with count(*) whatever happened.
+        var counts = new List<(long Seek, long Scan)>();
+        async Task RecordAsync() => counts.Add((await _outbox.CountAsync(CancellationToken.None), CountByScan()));
+
+        await RecordAsync();
+        await _outbox.EnqueueAsync(Enumerable.Range(0, 7).Select(i => Track($"a-{i}")).ToList(), CancellationToken.None);
+        await RecordAsync();
+        await _outbox.ProcessNextAsync(3, (_, _) => Task.CompletedTask, CancellationToken.None);
+        await RecordAsync();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _outbox.ProcessNextAsync(2, async (_, ct) =>
+        {
+            await _outbox.EnqueueAsync([Track("rolled-back")], ct);
+            throw new InvalidOperationException("handler fails");
+        }, CancellationToken.None));
+        await RecordAsync();
+        await _outbox.EnqueueAsync([Track("b-0"), Track("b-1")], CancellationToken.None);
+        await RecordAsync();
+        await DrainAsync(_outbox, 4);
+        await RecordAsync();
+        await _outbox.EnqueueAsync([Track("c-0")], CancellationToken.None);
+        await RecordAsync();
+
+        Assert.Equal([0L, 7, 4, 4, 6, 0, 1], counts.Select(c => c.Scan));
+        Assert.All(counts, c => Assert.Equal(c.Scan, c.Seek));
+    }
+
+    [Fact]
     public async Task ProcessNextAsync_HandlerThrows_KeepsEventsAndUndoesHandlerWrites()
     {
         await _outbox.EnqueueAsync([Track("m-1"), Track("m-2")], CancellationToken.None);
@@ -183,6 +212,8 @@ public sealed class SqliteOutboxTests : IAsyncLifetime
 
         _outbox = new SqliteOutbox(_scratch.Database);
     }
+
+    private long CountByScan() => _scratch.Database.Read(session => (long)session.Command("SELECT count(*) FROM outbox").ExecuteScalar()!);
 
     private static async Task<List<SegmentEvent>> DrainAsync(SqliteOutbox outbox, int batchSize)
     {

@@ -27,6 +27,7 @@ internal static class InMemoryServiceCollectionExtensions
         Register<IMergeScheduler, InMemoryMergeScheduler>(services, _ => new InMemoryMergeScheduler());
         Register<IPrivacyRequestStore, InMemoryPrivacyRequestStore>(services, _ => new InMemoryPrivacyRequestStore());
         Register<ISuppressionList, InMemorySuppressionList>(services, _ => new InMemorySuppressionList());
+        services.Replace(ServiceDescriptor.Singleton<ISuppressionStatistics>(sp => sp.GetRequiredService<InMemorySuppressionList>()));
         Register<IPrivacyAuditLog, InMemoryPrivacyAuditLog>(services, _ => new InMemoryPrivacyAuditLog());
         Register<IDocumentArea, InMemoryDocumentArea>(services, _ => new InMemoryDocumentArea());
         Register<IExportLedger, InMemoryExportLedger>(services, _ => new InMemoryExportLedger());

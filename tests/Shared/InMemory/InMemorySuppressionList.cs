@@ -3,8 +3,11 @@ using Cdp.Core.Privacy;
 
 namespace Cdp.Tests.InMemory;
 
-/// <summary><see cref="ISuppressionList"/> in memory; counts look-ups so tests can see ingestion batches them.</summary>
-internal sealed class InMemorySuppressionList : ISuppressionList
+/// <summary>
+/// <see cref="ISuppressionList"/> in memory; counts look-ups so tests can see ingestion batches them. Its summary counts
+/// entries only: like the Azure host, nothing here counts dropped events.
+/// </summary>
+internal sealed class InMemorySuppressionList : ISuppressionList, ISuppressionStatistics
 {
     private readonly ConcurrentDictionary<string, SuppressionEntry> _entries = new(StringComparer.Ordinal);
     private int _lookups;
@@ -50,5 +53,11 @@ internal sealed class InMemorySuppressionList : ISuppressionList
         ArgumentNullException.ThrowIfNull(keys);
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(keys.Distinct().Count(k => _entries.TryRemove(k, out _)));
+    }
+
+    public Task<SuppressionSummary> ReadAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(new SuppressionSummary(_entries.Count, null));
     }
 }

@@ -19,8 +19,7 @@ public sealed class NotifyPrivacyStatusActivity(PrivacyRequestDocuments requests
             return false;
         }
 
-        await notifier.NotifyAsync(
-            new PrivacyStatusChange(request.Id, input.Status, time.GetUtcNow(), request.ResultsUrl, request.StatusCallbackUrls), cancellationToken);
+        await notifier.NotifyAsync(PrivacyStatusChange.Of(request, input.Status, time.GetUtcNow()), cancellationToken);
         return true;
     }
 }
