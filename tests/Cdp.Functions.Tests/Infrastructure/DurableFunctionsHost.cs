@@ -29,7 +29,7 @@ internal sealed class DurableFunctionsHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(harness);
         var services = harness.Services;
         var registry = services.GetRequiredService<WorkflowRegistry>();
-        var host = await DurableTaskTestHost.StartAsync(tasks =>
+        void Register(DurableTaskRegistry tasks)
         {
             foreach (var orchestrator in FunctionCatalog.Orchestrators)
             {
@@ -44,8 +44,37 @@ internal sealed class DurableFunctionsHost : IAsyncDisposable
             }
 
             more?.Invoke(tasks);
-        }, new DurableTaskTestHostOptions { LoggerFactory = HostLogging });
-        return new DurableFunctionsHost(host);
+        }
+
+        // The test host picks a random port in 30000-40000 without checking it, which overlaps Linux's ephemeral range:
+        // under load another socket can hold it ("address already in use"). Ask the OS for a free port instead, and try
+        // again with a new one if it was taken in between.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var host = await DurableTaskTestHost.StartAsync(Register, new DurableTaskTestHostOptions { LoggerFactory = HostLogging, Port = FreePort() });
+                return new DurableFunctionsHost(host);
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                // Kestrel's AddressInUseException: another socket took the port first; the next attempt asks again.
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
     }
 
     /// <summary>Waits (bounded) for the instance to finish and returns its metadata with inputs and outputs.</summary>
