@@ -26,7 +26,9 @@ internal sealed class DurableScenarioHost : IWorkflowScenarioHost, IAsyncDisposa
     {
         _harness = harness;
         _durable = durable;
-        _merges = new RecordingMergeScheduler(harness.Get<IMergeScheduler>());
+        // Merges are only recorded while events are processed and started by CompleteMergesAsync, as the journaled host
+        // does: a merge running in the background while the scenario moves its clock would stamp other times.
+        _merges = new RecordingMergeScheduler(null);
     }
 
     public IServiceProvider Services => _harness.Services;
@@ -50,8 +52,14 @@ internal sealed class DurableScenarioHost : IWorkflowScenarioHost, IAsyncDisposa
     public async Task<IReadOnlyList<MergeOutcome>> CompleteMergesAsync()
     {
         var outcomes = new List<MergeOutcome>();
+        var scheduler = _harness.Get<IMergeScheduler>();
         foreach (var request in _merges.TakeAll().DistinctBy(r => r.InstanceId))
         {
+            using (_harness.Get<DurableWorkflowClient>().Use(_durable.Client))
+            {
+                await scheduler.ScheduleAsync(request, CancellationToken.None);
+            }
+
             var done = await _durable.WaitAsync(request.InstanceId);
             Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{request.InstanceId}: {done.FailureDetails?.ErrorMessage}");
             outcomes.Add(done.ReadOutputAs<MergeOutcome>()!);
