@@ -1,0 +1,262 @@
+using System.Net;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cdp.Azure.Cosmos;
+using Microsoft.Azure.Cosmos;
+using Moq;
+
+namespace Cdp.Bench.Cosmos;
+
+/// <summary>
+/// An in-process stand-in for a Cosmos DB account (there is no emulator on the build machine): containers whose
+/// items live in memory as JSON, with ETags, Conflict/NotFound/PreconditionFailed as Cosmos DB answers them, and a
+/// count of every request the adapters send. Serialization uses the adapters' own options, as the SDK would.
+/// </summary>
+internal sealed class FakeCosmos
+{
+    private static readonly MethodInfo[] Handlers = typeof(FakeCosmos).GetMethods(BindingFlags.NonPublic | BindingFlags.Instance);
+
+    // One lock for the whole account: conditional writes must check and store atomically; contention is not measured here.
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string Container, string Partition, string Id), StoredItem> _items = [];
+    private long _etag;
+
+    public CosmosOperationCounts Counts { get; } = new();
+
+    public static JsonSerializerOptions Json => CosmosClientFactory.SerializerOptions;
+
+    /// <summary>
+    /// A <see cref="Container"/> answering the calls the adapters make. Strict: a call this fake does not know fails
+    /// loudly instead of going uncounted.
+    /// </summary>
+    public Container Container(string name)
+    {
+        var mock = new Mock<Container>(MockBehavior.Strict);
+        mock.Setup(c => c.ReadItemAsync<It.IsAnyType>(It.IsAny<string>(), It.IsAny<PartitionKey>(), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Returns(new InvocationFunc(i => Dispatch(nameof(ReadAsync), i, name)));
+        mock.Setup(c => c.CreateItemAsync(It.IsAny<It.IsAnyType>(), It.IsAny<PartitionKey?>(), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Returns(new InvocationFunc(i => Dispatch(nameof(CreateAsync), i, name)));
+        mock.Setup(c => c.UpsertItemAsync(It.IsAny<It.IsAnyType>(), It.IsAny<PartitionKey?>(), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Returns(new InvocationFunc(i => Dispatch(nameof(UpsertAsync), i, name)));
+        mock.Setup(c => c.ReplaceItemAsync(It.IsAny<It.IsAnyType>(), It.IsAny<string>(), It.IsAny<PartitionKey?>(), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Returns(new InvocationFunc(i => Dispatch(nameof(ReplaceAsync), i, name)));
+        mock.Setup(c => c.PatchItemAsync<It.IsAnyType>(It.IsAny<string>(), It.IsAny<PartitionKey>(), It.IsAny<IReadOnlyList<PatchOperation>>(), It.IsAny<PatchItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Returns(new InvocationFunc(i => Dispatch(nameof(PatchAsync), i, name)));
+        mock.Setup(c => c.DeleteItemAsync<It.IsAnyType>(It.IsAny<string>(), It.IsAny<PartitionKey>(), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Returns(new InvocationFunc(i => Dispatch(nameof(DeleteAsync), i, name)));
+        mock.Setup(c => c.ReadManyItemsAsync<It.IsAnyType>(It.IsAny<IReadOnlyList<(string, PartitionKey)>>(), It.IsAny<ReadManyRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Returns(new InvocationFunc(i => Dispatch(nameof(ReadManyAsync), i, name)));
+        mock.Setup(c => c.GetItemQueryIterator<It.IsAnyType>(It.IsAny<QueryDefinition>(), It.IsAny<string>(), It.IsAny<QueryRequestOptions>()))
+            .Returns(new InvocationFunc(i => Dispatch(nameof(Query), i, name)));
+        mock.Setup(c => c.CreateTransactionalBatch(It.IsAny<PartitionKey>()))
+            .Returns((PartitionKey partition) => new FakeTransactionalBatch(this, name, partition));
+        return mock.Object;
+    }
+
+    private object Dispatch(string handler, IInvocation invocation, string container)
+    {
+        var method = Handlers.Single(m => m.Name == handler).MakeGenericMethod(invocation.Method.GetGenericArguments());
+        try
+        {
+            return method.Invoke(this, [container, .. invocation.Arguments])!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            // The adapters catch CosmosException by status code, so it must reach them as itself.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+    }
+
+    private Task<ItemResponse<T>> ReadAsync<T>(string container, string id, PartitionKey partition, ItemRequestOptions? options, CancellationToken cancellationToken)
+    {
+        Counts.Add(CosmosOperation.PointRead);
+        lock (_lock)
+        {
+            var stored = Find(container, partition, id) ?? throw Error(HttpStatusCode.NotFound);
+            return Task.FromResult<ItemResponse<T>>(new FakeItemResponse<T>(HttpStatusCode.OK, stored.Document.Deserialize<T>(Json)!, stored.ETag));
+        }
+    }
+
+    private Task<ItemResponse<T>> CreateAsync<T>(string container, T item, PartitionKey? partition, ItemRequestOptions? options, CancellationToken cancellationToken)
+    {
+        Counts.Add(CosmosOperation.Create);
+        var document = ToDocument(item);
+        lock (_lock)
+        {
+            var key = Key(container, partition, document);
+            if (_items.ContainsKey(key))
+            {
+                throw Error(HttpStatusCode.Conflict);
+            }
+
+            return Task.FromResult<ItemResponse<T>>(Written(key, document, item, HttpStatusCode.Created));
+        }
+    }
+
+    private Task<ItemResponse<T>> UpsertAsync<T>(string container, T item, PartitionKey? partition, ItemRequestOptions? options, CancellationToken cancellationToken)
+    {
+        Counts.Add(CosmosOperation.Upsert);
+        var document = ToDocument(item);
+        lock (_lock)
+        {
+            var key = Key(container, partition, document);
+            CheckETag(_items.GetValueOrDefault(key), options?.IfMatchEtag, mustExist: false);
+            return Task.FromResult<ItemResponse<T>>(Written(key, document, item, HttpStatusCode.OK));
+        }
+    }
+
+    private Task<ItemResponse<T>> ReplaceAsync<T>(string container, T item, string id, PartitionKey? partition, ItemRequestOptions? options, CancellationToken cancellationToken)
+    {
+        Counts.Add(CosmosOperation.Replace);
+        var document = ToDocument(item);
+        lock (_lock)
+        {
+            var key = (container, PartitionOf(partition, document), id);
+            CheckETag(_items.GetValueOrDefault(key), options?.IfMatchEtag, mustExist: true);
+            return Task.FromResult<ItemResponse<T>>(Written(key, document, item, HttpStatusCode.OK));
+        }
+    }
+
+    private Task<ItemResponse<T>> PatchAsync<T>(
+        string container, string id, PartitionKey partition, IReadOnlyList<PatchOperation> operations, PatchItemRequestOptions? options, CancellationToken cancellationToken)
+    {
+        Counts.Add(CosmosOperation.Patch);
+        lock (_lock)
+        {
+            var key = (container, partition.ToString(), id);
+            var stored = _items.GetValueOrDefault(key);
+            CheckETag(stored, options?.IfMatchEtag, mustExist: true);
+            var document = (JsonObject)stored!.Document.DeepClone();
+            JsonPatch.Apply(document, operations);
+            var response = Written(key, document, default(T)!, HttpStatusCode.OK);
+            return Task.FromResult<ItemResponse<T>>(new FakeItemResponse<T>(HttpStatusCode.OK, document.Deserialize<T>(Json)!, response.ETag));
+        }
+    }
+
+    private Task<ItemResponse<T>> DeleteAsync<T>(string container, string id, PartitionKey partition, ItemRequestOptions? options, CancellationToken cancellationToken)
+    {
+        Counts.Add(CosmosOperation.Delete);
+        lock (_lock)
+        {
+            var key = (container, partition.ToString(), id);
+            CheckETag(_items.GetValueOrDefault(key), options?.IfMatchEtag, mustExist: true);
+            _items.Remove(key);
+            return Task.FromResult<ItemResponse<T>>(new FakeItemResponse<T>(HttpStatusCode.NoContent, default!, string.Empty));
+        }
+    }
+
+    private Task<FeedResponse<T>> ReadManyAsync<T>(
+        string container, IReadOnlyList<(string Id, PartitionKey Partition)> items, ReadManyRequestOptions? options, CancellationToken cancellationToken)
+    {
+        // One call, however many items: the SDK groups them into one query per physical partition, in parallel.
+        Counts.Add(CosmosOperation.ReadMany, items.Count);
+        lock (_lock)
+        {
+            var found = items.Select(i => Find(container, i.Partition, i.Id)).OfType<StoredItem>().Select(s => s.Document.Deserialize<T>(Json)!).ToList();
+            return Task.FromResult<FeedResponse<T>>(new FakeFeedResponse<T>(found, null));
+        }
+    }
+
+    /// <summary>
+    /// The queries the ingest path can run: the timeline's "which of these ids exist" (after a Conflict on a
+    /// redelivered batch). Each page read is counted; one page answers it here.
+    /// </summary>
+    private FeedIterator<T> Query<T>(string container, QueryDefinition query, string? continuationToken, QueryRequestOptions? options)
+    {
+        if (!query.QueryText.Contains("ARRAY_CONTAINS(@ids, c.id)", StringComparison.Ordinal) || options?.PartitionKey is not { } partition)
+        {
+            throw new NotSupportedException($"the fake Cosmos DB does not run '{query.QueryText}'; teach bench/Cdp.Bench/Cosmos/FakeCosmos.cs");
+        }
+
+        var ids = (IEnumerable<string>)query.GetQueryParameters().Single(p => p.Name == "@ids").Value;
+        return new FakeFeedIterator<T>(() =>
+        {
+            Counts.Add(CosmosOperation.QueryPage);
+            lock (_lock)
+            {
+                return ids.Where(id => Find(container, partition, id) is not null).Select(id => JsonSerializer.SerializeToNode(id, Json).Deserialize<T>(Json)!).ToList();
+            }
+        });
+    }
+
+    /// <summary>Runs a transactional batch: all of its operations or none, as Cosmos DB does.</summary>
+    internal TransactionalBatchResponse Execute(string container, PartitionKey partition, IReadOnlyList<BatchStep> steps)
+    {
+        Counts.Add(CosmosOperation.Batch, steps.Count);
+        lock (_lock)
+        {
+            var staged = new Dictionary<(string, string, string), StoredItem?>();
+            var results = new List<TransactionalBatchOperationResult>(steps.Count);
+            foreach (var step in steps)
+            {
+                var key = (container, partition.ToString(), step.Id);
+                var current = staged.TryGetValue(key, out var s) ? s : _items.GetValueOrDefault(key);
+                var status = step.Check(current);
+                if (status is not null)
+                {
+                    // Cosmos DB answers with the failing operation's status and writes nothing.
+                    return new FakeBatchResponse(status.Value, []);
+                }
+
+                var next = step.Apply(current, ++_etag);
+                staged[key] = next;
+                results.Add(new FakeBatchOperationResult(HttpStatusCode.OK, next?.ETag ?? string.Empty));
+            }
+
+            foreach (var (key, item) in staged)
+            {
+                if (item is null)
+                {
+                    _items.Remove(key);
+                }
+                else
+                {
+                    _items[key] = item;
+                }
+            }
+
+            return new FakeBatchResponse(HttpStatusCode.OK, results);
+        }
+    }
+
+    internal static JsonObject ToDocument<T>(T item) =>
+        JsonSerializer.SerializeToNode(item, Json) as JsonObject ?? throw new ArgumentException("Cosmos DB items are JSON objects", nameof(item));
+
+    internal static CosmosException Error(HttpStatusCode status) => new($"status {(int)status}", status, 0, "fake", 1);
+
+    private static void CheckETag(StoredItem? current, string? ifMatch, bool mustExist)
+    {
+        if (current is null && mustExist)
+        {
+            throw Error(HttpStatusCode.NotFound);
+        }
+
+        if (ifMatch is not null && (current is null || current.ETag != ifMatch))
+        {
+            throw Error(HttpStatusCode.PreconditionFailed);
+        }
+    }
+
+    private static string PartitionOf(PartitionKey? partition, JsonObject document) =>
+        partition?.ToString() ?? throw new NotSupportedException("the adapters always name the partition key; the fake does not derive it");
+
+    private static (string, string, string) Key(string container, PartitionKey? partition, JsonObject document) =>
+        (container, PartitionOf(partition, document), IdOf(document));
+
+    internal static string IdOf(JsonObject document) =>
+        document["id"]?.GetValue<string>() ?? throw Error(HttpStatusCode.BadRequest);
+
+    private StoredItem? Find(string container, PartitionKey partition, string id) => _items.GetValueOrDefault((container, partition.ToString(), id));
+
+    private FakeItemResponse<T> Written<T>((string, string, string) key, JsonObject document, T item, HttpStatusCode status)
+    {
+        var stored = new StoredItem(document, $"\"{++_etag:x8}\"");
+        _items[key] = stored;
+        return new FakeItemResponse<T>(status, item, stored.ETag);
+    }
+}
+
+/// <summary>An item as Cosmos DB keeps it: its JSON and the ETag of its last write.</summary>
+internal sealed record StoredItem(JsonObject Document, string ETag);
