@@ -49,6 +49,8 @@ internal sealed class FakeCosmos
             .Returns(new InvocationFunc(i => Dispatch(nameof(ReadManyAsync), i, name)));
         mock.Setup(c => c.GetItemQueryIterator<It.IsAnyType>(It.IsAny<QueryDefinition>(), It.IsAny<string>(), It.IsAny<QueryRequestOptions>()))
             .Returns(new InvocationFunc(i => Dispatch(nameof(Query), i, name)));
+        mock.Setup(c => c.DeleteAllItemsByPartitionKeyStreamAsync(It.IsAny<PartitionKey>(), It.IsAny<RequestOptions>(), It.IsAny<CancellationToken>()))
+            .Returns((PartitionKey partition, RequestOptions _, CancellationToken _) => DeleteAllAsync(name, partition));
         mock.Setup(c => c.CreateTransactionalBatch(It.IsAny<PartitionKey>()))
             .Returns((PartitionKey partition) => new FakeTransactionalBatch(this, name, partition));
         return mock.Object;
@@ -160,25 +162,73 @@ internal sealed class FakeCosmos
     }
 
     /// <summary>
-    /// The queries the ingest path can run: the timeline's "which of these ids exist" (after a Conflict on a
-    /// redelivered batch). Each page read is counted; one page answers it here.
+    /// The queries the adapters on the ingest and timeline paths run: the timeline's "which of these ids exist" (after
+    /// a Conflict on a redelivered batch) and its newest-first paging. Each page read is counted as one request.
     /// </summary>
     private FeedIterator<T> Query<T>(string container, QueryDefinition query, string? continuationToken, QueryRequestOptions? options)
     {
-        if (!query.QueryText.Contains("ARRAY_CONTAINS(@ids, c.id)", StringComparison.Ordinal) || options?.PartitionKey is not { } partition)
+        if (options?.PartitionKey is not { } partition)
         {
-            throw new NotSupportedException($"the fake Cosmos DB does not run '{query.QueryText}'; teach bench/Cdp.Bench/Cosmos/FakeCosmos.cs");
+            throw new NotSupportedException($"the fake Cosmos DB runs single-partition queries only, not '{query.QueryText}'");
         }
 
-        var ids = (IEnumerable<string>)query.GetQueryParameters().Single(p => p.Name == "@ids").Value;
-        return new FakeFeedIterator<T>(() =>
+        if (query.QueryText.Contains("ARRAY_CONTAINS(@ids, c.id)", StringComparison.Ordinal))
         {
-            Counts.Add(CosmosOperation.QueryPage);
-            lock (_lock)
+            var ids = (IEnumerable<string>)query.GetQueryParameters().Single(p => p.Name == "@ids").Value;
+            return new FakeFeedIterator<T>(() =>
             {
-                return ids.Where(id => Find(container, partition, id) is not null).Select(id => JsonSerializer.SerializeToNode(id, Json).Deserialize<T>(Json)!).ToList();
+                Counts.Add(CosmosOperation.QueryPage);
+                lock (_lock)
+                {
+                    return (ids.Where(id => Find(container, partition, id) is not null).Select(id => (T)(object)id).ToList(), null);
+                }
+            });
+        }
+
+        if (query.QueryText == "SELECT * FROM c ORDER BY c.timestamp DESC, c.id DESC")
+        {
+            // The continuation token is the offset of the next item; anything else is a token Cosmos DB did not issue.
+            var offset = 0;
+            if (continuationToken is not null && (!int.TryParse(continuationToken, System.Globalization.CultureInfo.InvariantCulture, out offset) || offset < 0))
+            {
+                throw Error(HttpStatusCode.BadRequest);
             }
-        });
+
+            var pageSize = options.MaxItemCount is { } size and > 0 ? size : 100;
+            return new FakeFeedIterator<T>(() =>
+            {
+                Counts.Add(CosmosOperation.QueryPage);
+                lock (_lock)
+                {
+                    var key = partition.ToString();
+                    var all = _items.Where(i => i.Key.Container == container && i.Key.Partition == key).Select(i => i.Value.Document)
+                        .OrderByDescending(d => d["timestamp"]?.GetValue<string>(), StringComparer.Ordinal)
+                        .ThenByDescending(d => d["id"]!.GetValue<string>(), StringComparer.Ordinal)
+                        .ToList();
+                    var page = all.Skip(offset).Take(pageSize).Select(d => d.Deserialize<T>(Json)!).ToList();
+                    var next = offset + page.Count;
+                    return (page, next < all.Count ? next.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+                }
+            });
+        }
+
+        throw new NotSupportedException($"the fake Cosmos DB does not run '{query.QueryText}'; teach bench/Cdp.Bench/Cosmos/FakeCosmos.cs");
+    }
+
+    /// <summary>Drops a partition's items (erasure of a timeline); counted as one delete.</summary>
+    private Task<ResponseMessage> DeleteAllAsync(string container, PartitionKey partition)
+    {
+        Counts.Add(CosmosOperation.Delete);
+        lock (_lock)
+        {
+            var key = partition.ToString();
+            foreach (var item in _items.Keys.Where(k => k.Container == container && k.Partition == key).ToList())
+            {
+                _items.Remove(item);
+            }
+        }
+
+        return Task.FromResult(new ResponseMessage(HttpStatusCode.OK));
     }
 
     /// <summary>Runs a transactional batch: all of its operations or none, as Cosmos DB does.</summary>

@@ -34,8 +34,8 @@ internal sealed class FakeFeedResponse<T>(IReadOnlyList<T> items, string? contin
     public override IEnumerator<T> GetEnumerator() => items.GetEnumerator();
 }
 
-/// <summary>A query answered in one page, read (and counted) when the adapter asks for it.</summary>
-internal sealed class FakeFeedIterator<T>(Func<IReadOnlyList<T>> readPage) : FeedIterator<T>
+/// <summary>One page of a query, read (and counted) when the adapter asks for it; the page carries the next token.</summary>
+internal sealed class FakeFeedIterator<T>(Func<(IReadOnlyList<T> Items, string? ContinuationToken)> readPage) : FeedIterator<T>
 {
     private bool _read;
 
@@ -43,8 +43,10 @@ internal sealed class FakeFeedIterator<T>(Func<IReadOnlyList<T>> readPage) : Fee
 
     public override Task<FeedResponse<T>> ReadNextAsync(CancellationToken cancellationToken = default)
     {
+        // The adapters open a new iterator with the token for each page, so one iterator reads one page.
         _read = true;
-        return Task.FromResult<FeedResponse<T>>(new FakeFeedResponse<T>(readPage(), null));
+        var (items, token) = readPage();
+        return Task.FromResult<FeedResponse<T>>(new FakeFeedResponse<T>(items, token));
     }
 }
 
