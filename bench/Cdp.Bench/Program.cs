@@ -104,6 +104,7 @@ try
     var figures = new List<Figure>();
     var populations = new Dictionary<Mix, List<Person>>();
     var steps = ingest.Mixes.Count * 4 + 1;
+    string? cosmosFailure = null;
     var step = 0;
     foreach (var mixKind in ingest.Mixes)
     {
@@ -127,7 +128,16 @@ try
         figures.Add(await PipelineBenchmark.RunAsync(bodies, ingest.People, parse.Value, name, cancel.Token));
 
         Progress($"[{++step}/{steps}] {name} mix: Cosmos DB requests over {ingest.CosmosEvents:N0} events after {ingest.CosmosEvents:N0} to warm up");
-        figures.Add(await CosmosBenchmark.RunAsync(name, bodies, ingest.CosmosEvents, judged: mixKind == Mix.Browser, cancel.Token));
+        try
+        {
+            figures.Add(await CosmosBenchmark.RunAsync(name, bodies, ingest.CosmosEvents, judged: mixKind == Mix.Browser, cancel.Token));
+        }
+        catch (Exception ex) when (ex is NotSupportedException or Moq.MockException)
+        {
+            // An adapter made a call the fake does not answer: no count rather than a wrong one; the rest still runs.
+            cosmosFailure = ex.Message;
+        }
+
         bodies.Clear();
     }
 
@@ -153,6 +163,12 @@ try
 
     Progress($"done; load average now {LoadAverage()}");
     Report.Print(figures, machine, Console.Out);
+    if (cosmosFailure is not null)
+    {
+        await Console.Error.WriteLineAsync($"{Environment.NewLine}Cosmos DB request count failed (teach bench/Cdp.Bench/Cosmos/FakeCosmos.cs the call): {cosmosFailure}");
+        return 1;
+    }
+
     if (hostFailure is not null)
     {
         await Console.Error.WriteLineAsync($"{Environment.NewLine}Figure 4 (embedded host) failed: {hostFailure}");

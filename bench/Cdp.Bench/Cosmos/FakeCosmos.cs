@@ -49,6 +49,20 @@ internal sealed class FakeCosmos
             .Returns(new InvocationFunc(i => Dispatch(nameof(ReadManyAsync), i, name)));
         mock.Setup(c => c.GetItemQueryIterator<It.IsAnyType>(It.IsAny<QueryDefinition>(), It.IsAny<string>(), It.IsAny<QueryRequestOptions>()))
             .Returns(new InvocationFunc(i => Dispatch(nameof(Query), i, name)));
+        // The stream variants (the adapters may move to them for pooled, source-generated serialization) answer with
+        // a status instead of throwing, as the SDK's do; each is counted as its typed twin.
+        mock.Setup(c => c.ReadItemStreamAsync(It.IsAny<string>(), It.IsAny<PartitionKey>(), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Returns((string id, PartitionKey pk, ItemRequestOptions o, CancellationToken ct) => AsStream(() => ReadAsync<JsonObject>(name, id, pk, o, ct)));
+        mock.Setup(c => c.CreateItemStreamAsync(It.IsAny<Stream>(), It.IsAny<PartitionKey>(), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Returns((Stream body, PartitionKey pk, ItemRequestOptions o, CancellationToken ct) => AsStream(() => CreateAsync(name, Parse(body), pk, o, ct)));
+        mock.Setup(c => c.UpsertItemStreamAsync(It.IsAny<Stream>(), It.IsAny<PartitionKey>(), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Returns((Stream body, PartitionKey pk, ItemRequestOptions o, CancellationToken ct) => AsStream(() => UpsertAsync(name, Parse(body), pk, o, ct)));
+        mock.Setup(c => c.ReplaceItemStreamAsync(It.IsAny<Stream>(), It.IsAny<string>(), It.IsAny<PartitionKey>(), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Returns((Stream body, string id, PartitionKey pk, ItemRequestOptions o, CancellationToken ct) => AsStream(() => ReplaceAsync(name, Parse(body), id, pk, o, ct)));
+        mock.Setup(c => c.PatchItemStreamAsync(It.IsAny<string>(), It.IsAny<PartitionKey>(), It.IsAny<IReadOnlyList<PatchOperation>>(), It.IsAny<PatchItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Returns((string id, PartitionKey pk, IReadOnlyList<PatchOperation> ops, PatchItemRequestOptions o, CancellationToken ct) => AsStream(() => PatchAsync<JsonObject>(name, id, pk, ops, o, ct)));
+        mock.Setup(c => c.DeleteItemStreamAsync(It.IsAny<string>(), It.IsAny<PartitionKey>(), It.IsAny<ItemRequestOptions>(), It.IsAny<CancellationToken>()))
+            .Returns((string id, PartitionKey pk, ItemRequestOptions o, CancellationToken ct) => AsStream(() => DeleteAsync<JsonObject>(name, id, pk, o, ct)));
         mock.Setup(c => c.DeleteAllItemsByPartitionKeyStreamAsync(It.IsAny<PartitionKey>(), It.IsAny<RequestOptions>(), It.IsAny<CancellationToken>()))
             .Returns((PartitionKey partition, RequestOptions _, CancellationToken _) => DeleteAllAsync(name, partition));
         mock.Setup(c => c.CreateTransactionalBatch(It.IsAny<PartitionKey>()))
@@ -68,6 +82,29 @@ internal sealed class FakeCosmos
             // The adapters catch CosmosException by status code, so it must reach them as itself.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
             throw;
+        }
+    }
+
+    private static JsonObject Parse(Stream body) =>
+        JsonNode.Parse(body) as JsonObject ?? throw new ArgumentException("Cosmos DB items are JSON objects", nameof(body));
+
+    private static async Task<ResponseMessage> AsStream(Func<Task<ItemResponse<JsonObject>>> call)
+    {
+        try
+        {
+            var response = await call();
+            var message = new ResponseMessage(response.StatusCode);
+            if (response.Resource is not null)
+            {
+                message.Content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(response.Resource, Json));
+            }
+
+            message.Headers["etag"] = response.ETag;
+            return message;
+        }
+        catch (CosmosException e)
+        {
+            return new ResponseMessage(e.StatusCode);
         }
     }
 
