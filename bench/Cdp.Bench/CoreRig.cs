@@ -20,7 +20,8 @@ internal sealed class CoreRig : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public CoreRig()
+    /// <param name="replacePorts">Swaps ports after the in-memory ones are registered (figure 5 puts the Cosmos DB adapters in).</param>
+    public CoreRig(Action<IServiceCollection>? replacePorts = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Cdp:Identity:Pepper"] = "bench-pepper-0123456789abcdef" })
@@ -30,6 +31,7 @@ internal sealed class CoreRig : IDisposable
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddCdpCore(configuration);
         services.AddCdpInMemoryPorts();
+        replacePorts?.Invoke(services);
         services.AddSingleton<IWorkflowJournal, InMemoryWorkflowJournal>();
         services.AddJournaledWorkflowRuntime(configuration);
         _provider = services.BuildServiceProvider();

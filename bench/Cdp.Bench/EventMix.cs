@@ -66,8 +66,8 @@ internal sealed class EventMix(int seed)
 
     public Random Random => _random;
 
-    /// <summary>People with between <paramref name="minDevices"/> and <paramref name="maxDevices"/> devices each.</summary>
-    public List<Person> CreatePeople(int count, int minDevices, int maxDevices, string idPrefix = "u-")
+    /// <summary>People with between <paramref name="minDevices"/> and <paramref name="maxDevices"/> devices each, a <paramref name="mobileShare"/> of them phones.</summary>
+    public List<Person> CreatePeople(int count, int minDevices, int maxDevices, string idPrefix = "u-", double mobileShare = 0.25)
     {
         var people = new List<Person>(count);
         for (var i = 0; i < count; i++)
@@ -79,7 +79,7 @@ internal sealed class EventMix(int seed)
             var deviceCount = _random.Next(minDevices, maxDevices + 1);
             for (var d = 0; d < deviceCount; d++)
             {
-                devices.Add(CreateDevice(mobile: _random.NextDouble() < 0.25));
+                devices.Add(CreateDevice(mobile: _random.NextDouble() < mobileShare));
             }
 
             // Some SDKs and CRMs send mixed-case emails; normalization must still link them.
@@ -138,6 +138,63 @@ internal sealed class EventMix(int seed)
         }
 
         return bodies;
+    }
+
+    /// <summary>
+    /// Browser traffic in /v1/batch bodies, as the web tag batches it: each body is one person's visit of
+    /// <see cref="MinSession"/>-<see cref="MaxSession"/> events on one of their browsers, until <paramref name="events"/> are written.
+    /// </summary>
+    public List<byte[]> SessionBodies(IReadOnlyList<Person> people, int events, string messagePrefix)
+    {
+        var bodies = new List<byte[]>();
+        var at = Epoch;
+        for (var written = 0; written < events;)
+        {
+            var person = people[_random.Next(people.Count)];
+            var device = person.Devices[_random.Next(person.Devices.Count)];
+            var count = Math.Min(_random.Next(MinSession, MaxSession + 1), events - written);
+            var (start, visitStart) = (written, at);
+
+            // The body's sentAt (after the visit) must not precede its events, or clock-skew correction would move them.
+            at += MaxStep * count;
+            bodies.Add(Body(w => WriteSession(w, person, device, count, i => $"{messagePrefix}-{start + i:D9}", visitStart), at));
+            written += count;
+        }
+
+        return bodies;
+    }
+
+    /// <summary>Fewest and most events in one browser visit's body.</summary>
+    public const int MinSession = 5;
+
+    /// <inheritdoc cref="MinSession"/>
+    public const int MaxSession = 40;
+
+    /// <summary>The longest pause between two events of a visit.</summary>
+    public static readonly TimeSpan MaxStep = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// One visit: a page view under the anonymousId; in 60% of visits the person then signs in (an identify with
+    /// userId and email traits) and the rest of the visit carries the userId; then page views and tracks.
+    /// </summary>
+    /// <param name="signsIn">Whether the person signs in during the visit; null draws it (60%).</param>
+    public void WriteSession(
+        Utf8JsonWriter w, Person person, Device device, int count, Func<int, string> messageId, DateTimeOffset start, bool? signsIn = null)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        var signedIn = signsIn ?? _random.NextDouble() < 0.6;
+        var at = start;
+        for (var i = 0; i < count; i++)
+        {
+            at += TimeSpan.FromMilliseconds(_random.Next(500, (int)MaxStep.TotalMilliseconds));
+            var call = i switch
+            {
+                0 => Call.Page,
+                1 when signedIn => Call.Identify,
+                _ => _random.Next(2) == 0 ? Call.Page : Call.Track,
+            };
+            Write(w, call, person, device, loggedIn: signedIn && i >= 1, messageId(i), at);
+        }
     }
 
     /// <summary>A /v1/batch body: the events <paramref name="writeEvents"/> writes, and the SDK's sentAt.</summary>

@@ -31,6 +31,30 @@ internal sealed class LocalHost : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>
+    /// The most memory the host process has held resident since it started (Linux VmHWM; elsewhere what .NET
+    /// reports as its peak working set), read from outside so the host is measured as it runs.
+    /// </summary>
+    public long PeakWorkingSetBytes
+    {
+        get
+        {
+            var status = $"/proc/{_process.Id}/status";
+            if (File.Exists(status))
+            {
+                var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+                if (line is not null)
+                {
+                    // "VmHWM:	  123456 kB"
+                    return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+
+            _process.Refresh();
+            return _process.PeakWorkingSet64;
+        }
+    }
+
     /// <summary>The host's last lines of console output, for an error message.</summary>
     public string RecentOutput => string.Join(Environment.NewLine, _output);
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using Cdp.Bench;
+using Cdp.Bench.Cosmos;
 
 const string Usage = """
     Measures ingestion throughput or erasure cost on this machine and prints the figures.
@@ -11,15 +12,23 @@ const string Usage = """
            dotnet run -c Release --project bench/Cdp.Bench -- erasure [options]
 
     Options of ingest:
-      --events N    events for the parse, pipeline and identity figures (default 200000)
-      --people P    people the events are spread over (default 20000)
-      --clients C   concurrent HTTP clients against the embedded host (default 4)
-      --seconds S   how long the HTTP clients post (default 15)
-      --host K=V    a setting passed to the embedded host, e.g. --host Cdp:Local:Synchronous=Normal (repeatable)
-      --help        show this text
+      --mix M             server, browser or both (default both)
+      --events N          events for the parse, pipeline and identity figures (default 200000)
+      --people P          people the events are spread over (default 20000)
+      --cosmos-events N   events counted through the Cosmos DB adapters, after as many uncounted (default 20000)
+      --clients C         concurrent HTTP clients against the embedded host (default 4)
+      --seconds S         how long the HTTP clients post, per mix (default 15)
+      --host K=V          a setting passed to the embedded host, e.g. --host Cdp:Local:Synchronous=Normal (repeatable)
+      --help              show this text
 
-    Figures: 1 System.Text.Json parse; 2 Core pipeline on in-memory ports; 3 identity-heavy stream with merges
-    through the journaled workflow runtime; 4 the embedded host (Cdp.Local) over HTTP into SQLite.
+    Mixes: server sends bodies of 100 events of many people (a server-side source); browser sends one person's
+    visit a body, 5-40 events (a page view, a sign-in identify with email in 60% of visits, page views and tracks),
+    as the web tag batches them.
+
+    Figures, per mix: System.Text.Json parse; Core pipeline on in-memory ports; Cosmos DB requests per event (Core
+    over the real Cosmos DB adapters on an in-process fake that counts requests); the embedded host (Cdp.Local) over
+    HTTP into SQLite with request-to-profile latency and the host's peak working set. Once: an identity-heavy stream
+    with merges through the journaled workflow runtime.
 
     Options of erasure:
       --subject-events N  events of each erased subject, 10 to an archive file shared with others (default 200)
@@ -92,45 +101,79 @@ try
     }
 
     var ingest = settings!;
-    var mix = new EventMix(seed: 1);
-    var people = mix.CreatePeople(ingest.People, 1, 1);
-    var bodies = mix.SteadyBodies(people, ingest.Events, "s");
     var figures = new List<Figure>();
+    var populations = new Dictionary<Mix, List<Person>>();
+    var steps = ingest.Mixes.Count * 4 + 1;
+    string? cosmosFailure = null;
+    var step = 0;
+    foreach (var mixKind in ingest.Mixes)
+    {
+        var name = mixKind.ToString().ToLowerInvariant();
+        var mix = new EventMix(seed: 1);
 
-    Progress($"[1/4] parsing {ingest.Events:N0} events");
-    var parse = ParseBenchmark.Run(bodies);
-    figures.Add(parse);
+        // Server traffic is each person's first device; browser visits come from one of 1-3 browsers a person uses.
+        var people = mixKind == Mix.Browser
+            ? mix.CreatePeople(ingest.People, 1, 3, mobileShare: 0)
+            : mix.CreatePeople(ingest.People, 1, 1);
+        populations[mixKind] = people;
+        var bodies = mixKind == Mix.Browser
+            ? mix.SessionBodies(people, ingest.Events, "b")
+            : mix.SteadyBodies(people, ingest.Events, "s");
 
-    Progress($"[2/4] Core pipeline over {ingest.Events:N0} events, {ingest.People:N0} people");
-    figures.Add(await PipelineBenchmark.RunAsync(bodies, ingest.People, parse.Value, cancel.Token));
-    bodies.Clear();
+        Progress($"[{++step}/{steps}] {name} mix: parsing {ingest.Events:N0} events in {bodies.Count:N0} bodies");
+        var parse = ParseBenchmark.Run(bodies, name);
+        figures.Add(parse);
+
+        Progress($"[{++step}/{steps}] {name} mix: Core pipeline over {ingest.Events:N0} events, {ingest.People:N0} people");
+        figures.Add(await PipelineBenchmark.RunAsync(bodies, ingest.People, parse.Value, name, cancel.Token));
+
+        Progress($"[{++step}/{steps}] {name} mix: Cosmos DB requests over {ingest.CosmosEvents:N0} events after {ingest.CosmosEvents:N0} to warm up");
+        try
+        {
+            figures.Add(await CosmosBenchmark.RunAsync(name, bodies, ingest.CosmosEvents, judged: mixKind == Mix.Browser, cancel.Token));
+        }
+        catch (Exception ex) when (ex is NotSupportedException or Moq.MockException)
+        {
+            // An adapter made a call the fake does not answer: no count rather than a wrong one; the rest still runs.
+            cosmosFailure = ex.Message;
+        }
+
+        bodies.Clear();
+    }
 
     var journeyPeople = Math.Max(100, ingest.Events / 50);
-    Progress($"[3/4] identity-heavy stream of {journeyPeople:N0} people");
+    Progress($"[{++step}/{steps}] identity-heavy stream of {journeyPeople:N0} people");
     figures.AddRange(await MergeBenchmark.RunAsync(journeyPeople, cancel.Token));
 
-    Progress("[4/4] embedded host over HTTP");
     string? hostFailure = null;
-    try
+    foreach (var mixKind in ingest.Mixes)
     {
-        figures.AddRange(await HttpBenchmark.RunAsync(
-            people, ingest.Clients, TimeSpan.FromSeconds(ingest.Seconds), ingest.HostSettings, Progress, cancel.Token));
-    }
-    catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or FileNotFoundException)
-    {
-        // The in-process figures stand on their own; say why the host gave none.
-        hostFailure = ex.Message;
+        Progress($"[{++step}/{steps}] {mixKind.ToString().ToLowerInvariant()} mix: embedded host over HTTP");
+        try
+        {
+            figures.AddRange(await HttpBenchmark.RunAsync(
+                mixKind, populations[mixKind], ingest.Clients, TimeSpan.FromSeconds(ingest.Seconds), ingest.HostSettings, Progress, cancel.Token));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or FileNotFoundException)
+        {
+            // The in-process figures stand on their own; say why the host gave none.
+            hostFailure = ex.Message;
+        }
     }
 
     Progress($"done; load average now {LoadAverage()}");
     Report.Print(figures, machine, Console.Out);
-    if (hostFailure is not null)
+    if (cosmosFailure is not null)
     {
-        await Console.Error.WriteLineAsync($"{Environment.NewLine}Figure 4 (embedded host) failed: {hostFailure}");
-        return 1;
+        await Console.Error.WriteLineAsync($"{Environment.NewLine}Cosmos DB request count failed (teach bench/Cdp.Bench/Cosmos/FakeCosmos.cs the call): {cosmosFailure}");
     }
 
-    return 0;
+    if (hostFailure is not null)
+    {
+        await Console.Error.WriteLineAsync($"{Environment.NewLine}The embedded host's figures failed: {hostFailure}");
+    }
+
+    return cosmosFailure is null && hostFailure is null ? 0 : 1;
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 {
@@ -142,19 +185,46 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
-internal sealed record BenchSettings(int Events, int People, int Clients, int Seconds, IReadOnlyList<string> HostSettings)
+/// <summary>The traffic a run sends: a server-side source's batches, or browser visits as the web tag batches them.</summary>
+internal enum Mix
+{
+    Server,
+    Browser,
+}
+
+internal sealed record BenchSettings(
+    int Events, int People, int Clients, int Seconds, IReadOnlyList<string> HostSettings, IReadOnlyList<Mix> Mixes, int CosmosEvents)
 {
     public static bool TryParse(string[] args, out BenchSettings settings, out string? error)
     {
-        settings = new BenchSettings(200_000, 20_000, 4, 15, []);
+        settings = new BenchSettings(200_000, 20_000, 4, 15, [], [Mix.Server, Mix.Browser], 20_000);
         error = null;
         for (var i = 0; i < args.Length; i += 2)
         {
             var (name, text) = (args[i], i + 1 < args.Length ? args[i + 1] : null);
-            if (name is not ("--events" or "--people" or "--clients" or "--seconds" or "--host"))
+            if (name is not ("--events" or "--people" or "--clients" or "--seconds" or "--host" or "--mix" or "--cosmos-events"))
             {
                 error = $"unknown option '{name}'";
                 return false;
+            }
+
+            if (name == "--mix")
+            {
+                Mix[]? mixes = text switch
+                {
+                    "server" => [Mix.Server],
+                    "browser" => [Mix.Browser],
+                    "both" => [Mix.Server, Mix.Browser],
+                    _ => null,
+                };
+                if (mixes is null)
+                {
+                    error = "--mix needs server, browser or both";
+                    return false;
+                }
+
+                settings = settings with { Mixes = mixes };
+                continue;
             }
 
             if (name == "--host")
@@ -180,6 +250,7 @@ internal sealed record BenchSettings(int Events, int People, int Clients, int Se
                 "--events" => settings with { Events = value },
                 "--people" => settings with { People = value },
                 "--clients" => settings with { Clients = value },
+                "--cosmos-events" => settings with { CosmosEvents = value },
                 _ => settings with { Seconds = value },
             };
         }
