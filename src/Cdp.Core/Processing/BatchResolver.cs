@@ -17,6 +17,7 @@ public sealed partial class BatchResolver(
     ProfileUpdater updater,
     IIdentityIndex identities,
     IProfileStore profiles,
+    LiveProfiles liveProfiles,
     TimeProvider time,
     ILogger<BatchResolver> logger)
 {
@@ -86,36 +87,22 @@ public sealed partial class BatchResolver(
     /// <summary>Loads a profile into the batch, following <c>mergedInto</c>; returns the live id.</summary>
     internal async Task<string> LoadAsync(string profileId, BatchState batch, CancellationToken ct)
     {
-        var seen = new List<string>();
-        while (true)
+        // The batch's own copy of a profile on the chain is newer than the store's: the chain stops there.
+        var (liveId, read) = await liveProfiles.FollowAsync(
+            profileId, id => batch.Profiles.TryGetValue(id, out var cached) && cached.Profile is not null, ct);
+        if (batch.Profiles.TryGetValue(liveId, out var held) && held.Profile is not null)
         {
-            if (batch.Profiles.TryGetValue(profileId, out var cached) && cached.Profile is not null)
-            {
-                return profileId;
-            }
-
-            if (seen.Contains(profileId) || seen.Count == 32)
-            {
-                throw new InvalidOperationException($"profile {seen[0]} has a mergedInto chain that does not end: {string.Join(" -> ", seen)}");
-            }
-
-            seen.Add(profileId);
-            var read = await profiles.GetAsync(profileId, ct);
-            if (read is { Value.MergedInto: { } next })
-            {
-                profileId = next;
-                continue;
-            }
-
-            // A link whose profile is gone (a crash between the two writes) is repaired by recreating it.
-            var now = time.GetUtcNow();
-            batch.Profiles[profileId] = new PendingProfile
-            {
-                Profile = read?.Value ?? new Profile { Id = profileId, CreatedAt = now, UpdatedAt = now },
-                ETag = read?.ETag,
-            };
-            return profileId;
+            return liveId;
         }
+
+        // A link whose profile is gone (a crash between the two writes) is repaired by recreating it.
+        var now = time.GetUtcNow();
+        batch.Profiles[liveId] = new PendingProfile
+        {
+            Profile = read?.Value ?? new Profile { Id = liveId, CreatedAt = now, UpdatedAt = now },
+            ETag = read?.ETag,
+        };
+        return liveId;
     }
 
     /// <summary>

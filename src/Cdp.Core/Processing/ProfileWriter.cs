@@ -74,18 +74,22 @@ public sealed class ProfileWriter(
     private void DropOverLimit(PendingProfile pending, HashSet<string> stored)
     {
         var profile = pending.Profile!;
-        foreach (var group in profile.Identifiers.GroupBy(i => i.Type).ToList())
+        var tally = new IdentifierTally(_identityOptions);
+        tally.AddAll(profile.Identifiers.Where(i => stored.Contains(i.IdentityId)));
+
+        // In the order they were added, so the earliest of this batch's identifiers are the ones that stay.
+        foreach (var id in profile.Identifiers.Where(i => !stored.Contains(i.IdentityId)).ToList())
         {
-            var limit = _identityOptions.RuleFor(group.Key).Limit;
-            var excess = group.Count() - limit;
-            foreach (var id in group.Where(i => !stored.Contains(i.IdentityId)).Reverse().Take(Math.Max(0, excess)).ToList())
+            if (tally.WouldBreak(id.Type) is not { } limit)
             {
-                profile.Identifiers.Remove(id);
-                pending.NewLinks.Remove(id.IdentityId);
-                profile.History.Add(new ProfileHistoryEntry(time.GetUtcNow(), HistoryKinds.IdentifierDropped,
-                    $"the person already has the limit of {limit} {group.Key} identifier(s) (changed concurrently)",
-                    IdentityId: id.IdentityId));
+                tally.Add(id.Type, id.IdentityId);
+                continue;
             }
+
+            profile.Identifiers.Remove(id);
+            pending.NewLinks.Remove(id.IdentityId);
+            profile.History.Add(new ProfileHistoryEntry(time.GetUtcNow(), HistoryKinds.IdentifierDropped,
+                $"the person already has the limit of {limit} (changed concurrently)", IdentityId: id.IdentityId));
         }
     }
 
