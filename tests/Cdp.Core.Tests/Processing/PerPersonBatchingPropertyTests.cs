@@ -1,12 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cdp.Core.Ingestion;
+using Cdp.Core.Privacy;
 using Cdp.Core.Profiles;
 using Cdp.Core.Tests.Builders;
 using Cdp.Core.Tests.Consent;
 using Cdp.Core.Tests.Identity;
 using Cdp.Core.Workflows;
+using Cdp.Tests.InMemory;
 using CsCheck;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cdp.Core.Tests.Processing;
 
@@ -33,7 +36,9 @@ public sealed class PerPersonBatchingPropertyTests
         Gen.Select(IdentityGraphPropertyTests.Event, Bodies, Gen.Int[-3, 3], Gen.Frequency((5, Gen.Const(-1)), (1, Gen.Int[0, 30])))
             .Select((ids, body, offset, repeat) => new Step(ids, body, offset, repeat));
 
-    private static readonly Gen<(Step[] Steps, int[] Cuts)> Streams = Gen.Select(Steps.Array[1, 30], Gen.Int[2, 12].Array[1, 5]);
+    /// <summary>A stream, how it is cut into batches, and the anonymousId pool entry erased beforehand (-1: none).</summary>
+    private static readonly Gen<(Step[] Steps, int[] Cuts, int Erased)> Streams =
+        Gen.Select(Steps.Array[1, 30], Gen.Int[2, 12].Array[1, 5], Gen.Int[-1, 5]);
 
     [Fact]
     public async Task Process_RandomStreamsInBatches_EqualsOneEventAtATime()
@@ -43,6 +48,8 @@ public sealed class PerPersonBatchingPropertyTests
             var events = ToEvents(s.Steps);
             using var batched = Harness();
             using var single = Harness();
+            await SuppressAsync(batched, s.Erased);
+            await SuppressAsync(single, s.Erased);
 
             await ProcessInBatchesAsync(batched, events, s.Cuts);
             await ProcessInBatchesAsync(single, events, [1]);
@@ -100,6 +107,19 @@ public sealed class PerPersonBatchingPropertyTests
             await cdp.ProcessAsync(events.Skip(position).Take(size).ToList());
             position += size;
         }
+    }
+
+    /// <summary>Puts anonymousId a{n} on the suppression list, as an erasure would; events carrying it are dropped.</summary>
+    private static async Task SuppressAsync(CoreHarness cdp, int erased)
+    {
+        if (erased < 0)
+        {
+            return;
+        }
+
+        var key = cdp.Services.GetRequiredService<SuppressionKeys>().For("anonymousId", $"a{erased}");
+        await cdp.Services.GetRequiredService<InMemorySuppressionList>()
+            .AddAsync([new SuppressionEntry(key, "r-1", TestOptions.Now)], CancellationToken.None);
     }
 
     private static async Task RunMergesAsync(CoreHarness cdp) =>
