@@ -2,6 +2,7 @@ using Cdp.Core.Consent;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
+using Cdp.Core.Processing;
 using Cdp.Core.Profiles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +39,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IdentityGraph>();
         services.AddSingleton<ProfileUpdater>();
         services.AddSingleton<ProfileMerger>();
+        services.AddSingleton<RawBatches>();
+        services.AddSingleton<BatchResolver>();
+        services.AddSingleton<IdentityLinker>();
+        services.AddSingleton<ProfileWriter>();
         services.AddSingleton<EventProcessor>();
         services.AddSingleton<ProfileLookup>();
         services.AddSingleton<LiveProfiles>();

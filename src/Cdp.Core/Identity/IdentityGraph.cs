@@ -121,67 +121,22 @@ public sealed class IdentityGraph(IOptions<IdentityOptions> options)
             .First();
     }
 
-    /// <summary>Identifiers of the person being assembled, counted per type against the limits.</summary>
+    /// <summary>The person being assembled, with the wording of the graph's decisions.</summary>
     private sealed class Group(IdentityOptions options)
     {
-        private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, int> _perType = new(StringComparer.Ordinal);
+        private readonly IdentifierTally _tally = new(options);
 
-        public bool Contains(string identityId) => _ids.Contains(identityId);
+        public bool Contains(string identityId) => _tally.Contains(identityId);
 
-        public void Add(string type, string identityId)
-        {
-            if (_ids.Add(identityId))
-            {
-                _perType[type] = _perType.GetValueOrDefault(type) + 1;
-            }
-        }
+        public void Add(string type, string identityId) => _tally.Add(type, identityId);
 
-        public void Add(Profile profile)
-        {
-            foreach (var i in profile.Identifiers)
-            {
-                Add(i.Type, i.IdentityId);
-            }
-        }
+        public void Add(Profile profile) => _tally.AddAll(profile.Identifiers);
 
-        public string? FullFor(string type)
-        {
-            var limit = options.RuleFor(type).Limit;
-            if (_perType.GetValueOrDefault(type) >= limit)
-            {
-                return $"the person already has the limit of {limit} {type} identifier(s)";
-            }
-
-            return _ids.Count >= options.MaxIdentifiersPerProfile
-                ? $"the person already has the limit of {options.MaxIdentifiersPerProfile} identifiers"
-                : null;
-        }
+        public string? FullFor(string type) =>
+            _tally.WouldBreak(type) is { } limit ? $"the person already has the limit of {limit}" : null;
 
         /// <summary>Describes the limit a merge with <paramref name="profile"/> would break, or null.</summary>
-        public string? ConflictWith(Profile profile)
-        {
-            var added = new Dictionary<string, int>(StringComparer.Ordinal);
-            var total = _ids.Count;
-            foreach (var i in profile.Identifiers)
-            {
-                if (!_ids.Contains(i.IdentityId))
-                {
-                    added[i.Type] = added.GetValueOrDefault(i.Type) + 1;
-                    total++;
-                }
-            }
-
-            foreach (var (type, count) in added)
-            {
-                var limit = options.RuleFor(type).Limit;
-                if (_perType.GetValueOrDefault(type) + count > limit)
-                {
-                    return $"{limit} {type} identifier(s) (limit)";
-                }
-            }
-
-            return total > options.MaxIdentifiersPerProfile ? $"{options.MaxIdentifiersPerProfile} identifiers (limit)" : null;
-        }
+        public string? ConflictWith(Profile profile) =>
+            _tally.WouldBreak(profile.Identifiers) is { } limit ? $"{limit} (limit)" : null;
     }
 }

@@ -246,6 +246,31 @@ public sealed class EventProcessorTests : IDisposable
     }
 
     [Fact]
+    public async Task ProcessAsync_RivalFillsTheProfileToTheTotalLimitBetweenReadAndWrite_TheBatchsNewIdentifierGivesWay()
+    {
+        var store = default(RacingProfileStore);
+        using var core = new CoreHarness()
+            .Configure<IdentityOptions>(o => o.MaxIdentifiersPerProfile = 3)
+            .Decorate<IProfileStore>(inner => store = new RacingProfileStore(inner));
+        await core.ProcessAsync(EventBuilder.Track("Viewed").UserId("u1").AnonymousId("a1").MessageId("m1"));
+        store!.RivalWritesBeforeNextReplace(p =>
+        {
+            p.Identifiers.Add(new ProfileIdentifier(IdentifierTypes.Email, "x@example.com", "email:rival", Now));
+            return p;
+        });
+
+        await core.ProcessAsync(EventBuilder.Track("Viewed").UserId("u1").AnonymousId("a2").MessageId("m2"));
+
+        Assert.Equal(1, store.Conflicts);
+        var profile = await core.ProfileAsync(IdentifierTypes.UserId, "u1");
+        Assert.Equal(3, profile.Identifiers.Count);
+        Assert.DoesNotContain(profile.Identifiers, i => i.Value == "a2");
+        Assert.Contains(profile.History, h => h.Kind == HistoryKinds.IdentifierDropped && h.Description.Contains("3 identifiers", StringComparison.Ordinal));
+        Assert.Null(await core.FindProfileAsync(IdentifierTypes.AnonymousId, "a2"));
+        Assert.Equal(2, profile.Computed.EventCount);
+    }
+
+    [Fact]
     public async Task ProcessAsync_AnyBatch_ArchivesTheRawEventsHourlyAndRecordsTheFileOnTheProfile()
     {
         await _core.ProcessAsync(

@@ -51,28 +51,26 @@ internal static class MergeLimits
     /// </summary>
     public static Profile Trim(Profile survivor, Profile loser, IdentityOptions rules, DateTimeOffset at)
     {
-        var counts = survivor.Identifiers.GroupBy(i => i.Type).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var total = survivor.Identifiers.Count;
+        var tally = new IdentifierTally(rules);
+        tally.AddAll(survivor.Identifiers);
         var kept = new List<ProfileIdentifier>(loser.Identifiers.Count);
         var history = new List<ProfileHistoryEntry>();
         foreach (var id in loser.Identifiers)
         {
-            if (survivor.Identifiers.Exists(i => i.IdentityId == id.IdentityId))
+            if (tally.Contains(id.IdentityId))
             {
                 kept.Add(id);
                 continue;
             }
 
-            var limit = rules.RuleFor(id.Type).Limit;
-            if (counts.GetValueOrDefault(id.Type) >= limit || total >= rules.MaxIdentifiersPerProfile)
+            if (tally.WouldBreak(id.Type) is { } limit)
             {
                 history.Add(new ProfileHistoryEntry(at, HistoryKinds.IdentifierDropped,
-                    $"not merged in from {loser.Id}: the person already has the limit of {limit} {id.Type} identifier(s)", loser.Id, id.IdentityId));
+                    $"not merged in from {loser.Id}: the person already has the limit of {limit}", loser.Id, id.IdentityId));
                 continue;
             }
 
-            counts[id.Type] = counts.GetValueOrDefault(id.Type) + 1;
-            total++;
+            tally.Add(id.Type, id.IdentityId);
             kept.Add(id);
         }
 

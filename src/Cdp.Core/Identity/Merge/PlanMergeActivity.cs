@@ -29,20 +29,10 @@ public sealed class PlanMergeActivity(LiveProfiles live, IdentityGraph graph, IO
         }
 
         // Identifiers may have been added since the merge was requested: the limits are checked again here.
-        var rules = options.Value;
-        var union = profiles.SelectMany(p => p.Identifiers).DistinctBy(i => i.IdentityId).ToList();
-        foreach (var type in union.GroupBy(i => i.Type))
+        var tally = new IdentifierTally(options.Value);
+        if (tally.WouldBreak(profiles.SelectMany(p => p.Identifiers)) is { } limit)
         {
-            var limit = rules.RuleFor(type.Key).Limit;
-            if (type.Count() > limit)
-            {
-                return new MergePlan(null, [], $"merging would give one person {type.Count()} {type.Key} identifiers (limit {limit})");
-            }
-        }
-
-        if (union.Count > rules.MaxIdentifiersPerProfile)
-        {
-            return new MergePlan(null, [], $"merging would give one person {union.Count} identifiers (limit {rules.MaxIdentifiersPerProfile})");
+            return new MergePlan(null, [], $"merging would give one person more than the limit of {limit}");
         }
 
         var survivor = graph.ChooseSurvivor(profiles);

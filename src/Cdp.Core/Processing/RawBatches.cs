@@ -1,0 +1,151 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Cdp.Core.Identity;
+using Cdp.Core.Ingestion;
+using Cdp.Core.Privacy;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cdp.Core.Processing;
+
+/// <summary>
+/// A delivered batch after the checks that need no profile: the events still to process with their identifiers,
+/// and what was set aside (repeats, placeholders only, erased subjects). <see cref="ToMark"/> is every messageId of the
+/// delivery not yet marked done, set aside ones included, so that a redelivery finds them all duplicates.
+/// </summary>
+internal sealed record RawBatch(
+    List<(SegmentEvent Event, List<HashedIdentifier> Ids)> Fresh, int Duplicates, int Unidentified, int Suppressed, List<string> ToMark);
+
+/// <summary>The raw side of processing: deduplication, identifier extraction, suppression, the landing archive, marking done.</summary>
+public sealed partial class RawBatches(
+    IdentifierExtractor extractor,
+    IdentityHasher hasher,
+    IDedupStore dedup,
+    IRawEventArchive archive,
+    ISuppressionList suppressions,
+    SuppressionKeys suppressionKeys,
+    IOptions<ProcessingOptions> options,
+    TimeProvider time,
+    ILogger<RawBatches> logger)
+{
+    private readonly ProcessingOptions _options = options.Value;
+
+    /// <summary>Drops repeats inside the batch, messages already processed, events nobody can be found for and erased subjects' events.</summary>
+    internal async Task<RawBatch> OpenAsync(IReadOnlyList<SegmentEvent> events, CancellationToken ct)
+    {
+        var unique = new Dictionary<string, SegmentEvent>(events.Count, StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            unique.TryAdd(e.MessageId ?? throw new ArgumentException("every queued event has a messageId", nameof(events)), e);
+        }
+
+        var done = await dedup.FindProcessedAsync(unique.Keys, ct);
+        var fresh = new List<(SegmentEvent Event, List<HashedIdentifier> Ids)>(unique.Count);
+        var unidentified = 0;
+        foreach (var e in unique.Values)
+        {
+            if (done.Contains(e.MessageId!))
+            {
+                continue;
+            }
+
+            var ids = extractor.Extract(e).ConvertAll(hasher.WithHash);
+            if (ids.Count == 0)
+            {
+                // Every identifier was a blocked placeholder: there is nobody to attach this to.
+                unidentified++;
+                LogUnidentified(logger, e.MessageId!);
+                continue;
+            }
+
+            fresh.Add((e, ids));
+        }
+
+        // Erased subjects' new events are dropped before anything lands (and marked done, so a redelivery is a duplicate).
+        var suppressed = await DropSuppressedAsync(fresh, ct);
+        var duplicates = events.Count - unique.Count + done.Count;
+        var toMark = unique.Keys.Where(id => !done.Contains(id)).ToList();
+        return new RawBatch(fresh, duplicates, unidentified, suppressed, toMark);
+    }
+
+    /// <summary>Lands the raw events before anything refers to the file; returns its path.</summary>
+    internal async Task<string> ArchiveAsync(RawBatch batch, CancellationToken ct)
+    {
+        var rawBlob = RawArchivePath.For(batch.Fresh[0].Event.ReceivedAt ?? time.GetUtcNow(), BatchId(batch.Fresh));
+        await archive.WriteAsync(rawBlob, ToNdjson(batch.Fresh), ct);
+        return rawBlob;
+    }
+
+    internal Task MarkDoneAsync(RawBatch batch, CancellationToken ct) =>
+        batch.ToMark.Count == 0
+            ? Task.CompletedTask
+            : dedup.MarkProcessedAsync(batch.ToMark, time.GetUtcNow() + _options.DedupWindow, ct);
+
+    /// <summary>Removes the events carrying a suppressed identifier (one batched look-up); returns how many.</summary>
+    private async Task<int> DropSuppressedAsync(List<(SegmentEvent Event, List<HashedIdentifier> Ids)> fresh, CancellationToken ct)
+    {
+        if (fresh.Count == 0)
+        {
+            return 0;
+        }
+
+        var keys = fresh.ConvertAll(f => f.Ids.ConvertAll(id => suppressionKeys.For(id.Type, id.Value)));
+        var listed = await suppressions.FindAsync(keys.SelectMany(k => k).ToHashSet(StringComparer.Ordinal), ct);
+        if (listed.Count == 0)
+        {
+            return 0;
+        }
+
+        var suppressedKeys = listed.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        var dropped = 0;
+        for (var i = fresh.Count - 1; i >= 0; i--)
+        {
+            if (keys[i].Exists(suppressedKeys.Contains))
+            {
+                LogSuppressed(logger, fresh[i].Event.MessageId!);
+                fresh.RemoveAt(i);
+                dropped++;
+            }
+        }
+
+        return dropped;
+    }
+
+    /// <summary>A redelivered batch gets the same archive file name, so re-archiving overwrites rather than adds.</summary>
+    private static string BatchId(List<(SegmentEvent Event, List<HashedIdentifier> Ids)> fresh)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (e, _) in fresh)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(e.MessageId!));
+            hash.AppendData("\n"u8);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16));
+    }
+
+    private static ReadOnlyMemory<byte> ToNdjson(List<(SegmentEvent Event, List<HashedIdentifier> Ids)> fresh)
+    {
+        var buffer = new ArrayBufferWriter<byte>(fresh.Count * 512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            foreach (var (e, _) in fresh)
+            {
+                JsonSerializer.Serialize(writer, e, CdpJsonContext.Default.SegmentEvent);
+                writer.Flush();
+                writer.Reset();
+                buffer.Write("\n"u8);
+            }
+        }
+
+        return buffer.WrittenMemory;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} carries a suppressed identifier (an erased subject); dropped")]
+    private static partial void LogSuppressed(ILogger logger, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} carries only blocked or malformed identifiers; not attached to a profile")]
+    private static partial void LogUnidentified(ILogger logger, string messageId);
+}
