@@ -1,6 +1,8 @@
 using System.Text;
 using Cdp.Core;
+using Cdp.Core.Events;
 using Cdp.Core.Ingestion;
+using Cdp.Core.Processing;
 using Cdp.Core.Workflows;
 using Cdp.Core.Workflows.Replay;
 using Cdp.Tests.InMemory;

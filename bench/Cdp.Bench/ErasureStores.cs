@@ -1,5 +1,6 @@
 using System.Globalization;
-using Cdp.Core.Ingestion;
+using Cdp.Core.Events;
+using Cdp.Core.Processing;
 using Cdp.Local;
 using Cdp.Local.Identity;
 using Cdp.Local.Ingestion;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Cdp.Core;
+using Cdp.Core.Events;
 using Cdp.Core.Ingestion;
 
 namespace Cdp.Bench;

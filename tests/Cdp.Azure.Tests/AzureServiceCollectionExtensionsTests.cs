@@ -5,6 +5,7 @@ using Cdp.Core;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
+using Cdp.Core.Processing;
 using Cdp.Core.Profiles;
 using Cdp.Core.Workflows;
 using Microsoft.Azure.Cosmos;

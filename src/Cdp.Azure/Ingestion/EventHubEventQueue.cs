@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
 using Cdp.Core;
+using Cdp.Core.Events;
 using Cdp.Core.Ingestion;
 
 namespace Cdp.Azure.Ingestion;

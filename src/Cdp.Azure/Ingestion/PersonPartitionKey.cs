@@ -1,4 +1,4 @@
-using Cdp.Core.Ingestion;
+using Cdp.Core.Events;
 
 namespace Cdp.Azure.Ingestion;
 

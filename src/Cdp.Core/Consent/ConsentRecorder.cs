@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Cdp.Core.Ingestion;
+using Cdp.Core.Events;
 using Cdp.Core.Profiles;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Cdp.Core.Ingestion;
+using Cdp.Core.Events;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneNumbers;

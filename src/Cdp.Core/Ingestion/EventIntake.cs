@@ -1,3 +1,5 @@
+using Cdp.Core.Events;
+
 namespace Cdp.Core.Ingestion;
 
 /// <summary>The outcome of one ingestion request, mapped to HTTP once per host.</summary>

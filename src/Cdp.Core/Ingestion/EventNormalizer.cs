@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cdp.Core.Events;
 
 namespace Cdp.Core.Ingestion;
 

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Cdp.Core.Events;
 using Microsoft.Extensions.Logging;
 
 namespace Cdp.Core.Ingestion;

@@ -1,3 +1,4 @@
+using Cdp.Core.Events;
 using Cdp.Core.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,5 @@
+using Cdp.Core.Events;
+
 namespace Cdp.Core.Ingestion;
 
 /// <summary>Which Segment route a request arrived on.</summary>

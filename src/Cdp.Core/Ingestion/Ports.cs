@@ -1,3 +1,5 @@
+using Cdp.Core.Events;
+
 namespace Cdp.Core.Ingestion;
 
 /// <summary>Port: where accepted events wait for processing (an outbox locally, Event Hubs in Azure).</summary>

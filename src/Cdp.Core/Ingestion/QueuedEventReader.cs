@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Cdp.Core.Events;
 
 namespace Cdp.Core.Ingestion;
 

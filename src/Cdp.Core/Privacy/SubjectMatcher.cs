@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Cdp.Core.Events;
 using Cdp.Core.Identity;
-using Cdp.Core.Ingestion;
 
 namespace Cdp.Core.Privacy;
 

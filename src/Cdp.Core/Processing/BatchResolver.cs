@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using Cdp.Core.Events;
 using Cdp.Core.Identity;
-using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
 using Microsoft.Extensions.Logging;
 

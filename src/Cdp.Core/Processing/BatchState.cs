@@ -1,5 +1,5 @@
+using Cdp.Core.Events;
 using Cdp.Core.Identity;
-using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
 
 namespace Cdp.Core.Processing;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cdp.Core.Consent;
+using Cdp.Core.Events;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Microsoft.Extensions.Options;

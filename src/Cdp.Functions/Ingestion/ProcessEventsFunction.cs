@@ -1,6 +1,7 @@
 using Cdp.Azure.Ingestion;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
+using Cdp.Core.Processing;
 using Cdp.Functions.Workflows;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;

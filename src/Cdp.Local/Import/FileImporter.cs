@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Cdp.Core.Ingestion;
+using Cdp.Core.Processing;
 using Cdp.Local.Identity;
 using Cdp.Local.Ingestion;
 

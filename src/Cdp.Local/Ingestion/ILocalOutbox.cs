@@ -1,3 +1,4 @@
+using Cdp.Core.Events;
 using Cdp.Core.Ingestion;
 
 namespace Cdp.Local.Ingestion;

@@ -1,4 +1,4 @@
-using Cdp.Core.Ingestion;
+using Cdp.Core.Processing;
 using Cdp.Local.Identity;
 using Cdp.Local.Privacy;
 using Microsoft.Extensions.Options;

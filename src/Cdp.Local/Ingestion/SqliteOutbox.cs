@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Cdp.Core;
-using Cdp.Core.Ingestion;
+using Cdp.Core.Events;
 using Cdp.Local.Storage;
 
 namespace Cdp.Local.Ingestion;

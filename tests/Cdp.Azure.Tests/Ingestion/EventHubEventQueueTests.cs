@@ -3,6 +3,7 @@ using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
 using Cdp.Azure.Ingestion;
 using Cdp.Core;
+using Cdp.Core.Events;
 using Cdp.Core.Ingestion;
 using Moq;
 

@@ -1,3 +1,5 @@
+using Cdp.Core.Events;
+using Cdp.Core.Processing;
 using Cdp.Tests.Time;
 using System.Text;
 using Cdp.Core.Identity;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cdp.Core;
+using Cdp.Core.Events;
 using Cdp.Core.Ingestion;
 using Microsoft.Extensions.Time.Testing;
 

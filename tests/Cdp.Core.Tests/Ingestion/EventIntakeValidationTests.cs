@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Cdp.Core.Events;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Tests.Builders;
 

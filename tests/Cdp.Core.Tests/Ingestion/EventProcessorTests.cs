@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using Cdp.Core.Events;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
+using Cdp.Core.Processing;
 using Cdp.Core.Profiles;
 using Cdp.Core.Tests.Builders;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cdp.Core.Events;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Tests.Builders;
 using Cdp.Tests.InMemory;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Cdp.Core.Events;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
 using Cdp.Core.Tests.Builders;

@@ -1,6 +1,8 @@
 using System.Text;
 using Cdp.Core;
+using Cdp.Core.Events;
 using Cdp.Core.Ingestion;
+using Cdp.Core.Processing;
 using Cdp.Tests.InMemory;
 using Cdp.Tests.Time;
 using Microsoft.AspNetCore.Http;

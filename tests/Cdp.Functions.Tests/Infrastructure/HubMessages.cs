@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Cdp.Core;
+using Cdp.Core.Events;
 using Cdp.Core.Ingestion;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;

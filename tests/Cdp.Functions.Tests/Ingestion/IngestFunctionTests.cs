@@ -1,4 +1,5 @@
 using Azure.Messaging.EventHubs;
+using Cdp.Core.Events;
 using Cdp.Core.Ingestion;
 using Cdp.Functions.Ingestion;
 using Cdp.Functions.Tests.Infrastructure;

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Azure.Messaging.EventHubs;
+using Cdp.Core.Events;
 using Cdp.Core.Http;
 using Cdp.Core.Ingestion;
 using Cdp.Functions.Ingestion;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Cdp.Core.Ingestion;
+using Cdp.Core.Processing;
 using Cdp.Functions.Tests.Infrastructure;
 using Cdp.Tests.InMemory;
 

@@ -1,5 +1,6 @@
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
+using Cdp.Core.Processing;
 using Cdp.Functions.Tests.Infrastructure;
 using Cdp.Functions.Workflows;
 using Microsoft.DurableTask.Client;

@@ -3,6 +3,7 @@ using Cdp.Core;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
+using Cdp.Core.Processing;
 using Cdp.Core.Tests.Privacy;
 using Cdp.Functions.Tests.Infrastructure;
 using Cdp.Functions.Workflows;

@@ -1,6 +1,8 @@
+using Cdp.Core.Events;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
+using Cdp.Core.Processing;
 using Cdp.Core.Tests.Builders;
 using Cdp.Core.Workflows;
 using Cdp.Core.Workflows.Replay;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Cdp.Core.Events;
 using Cdp.Core.Ingestion;
 
 namespace Cdp.Tests.InMemory;

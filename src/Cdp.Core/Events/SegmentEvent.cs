@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Cdp.Core.Ingestion;
+namespace Cdp.Core.Events;
 
 /// <summary>One Segment-spec call (identify, track, page, screen, group, alias) as it travels through the platform.</summary>
 /// <remarks>

@@ -1,8 +1,8 @@
+using Cdp.Core.Events;
 using Cdp.Core.Identity;
-using Cdp.Core.Processing;
 using Microsoft.Extensions.Logging;
 
-namespace Cdp.Core.Ingestion;
+namespace Cdp.Core.Processing;
 
 /// <summary>What one processed batch did, for metrics and the import summary.</summary>
 public sealed record ProcessingSummary(
