@@ -1,3 +1,4 @@
+using Cdp.Core.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -10,5 +11,5 @@ public static class HealthFunction
     [Function("Health")]
     public static IActionResult Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req) =>
-        JsonResponse.Object(StatusCodes.Status200OK, w => w.WriteString("status", "healthy"));
+        HttpAnswer.Json(StatusCodes.Status200OK, w => w.WriteString("status", "healthy"));
 }

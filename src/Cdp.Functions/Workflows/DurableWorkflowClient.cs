@@ -39,7 +39,7 @@ public sealed class DurableWorkflowClient(WorkflowRegistry registry, TimeProvide
 
         // Two callers racing past the check both schedule; the backend then restarts the instance, which Core's
         // workflows (idempotent activities, state re-read from the stores) make harmless.
-        await Client.ScheduleNewOrchestrationInstanceAsync(workflowName, input, new StartOrchestrationOptions { InstanceId = instanceId }, cancellationToken);
+        await LentClient.ScheduleNewOrchestrationInstanceAsync(workflowName, input, new StartOrchestrationOptions { InstanceId = instanceId }, cancellationToken);
         var now = time.GetUtcNow();
         return await GetAsync(instanceId, cancellationToken) ?? new WorkflowInstance(workflowName, instanceId, WorkflowStatus.Pending, now, now, null, null);
     }
@@ -47,7 +47,7 @@ public sealed class DurableWorkflowClient(WorkflowRegistry registry, TimeProvide
     public async Task<WorkflowInstance?> GetAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
-        var metadata = await Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+        var metadata = await LentClient.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
         return metadata is null ? null : ToInstance(metadata);
     }
 
@@ -59,13 +59,11 @@ public sealed class DurableWorkflowClient(WorkflowRegistry registry, TimeProvide
             return instance;
         }
 
-        return ToInstance(await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, cancellationToken));
+        return ToInstance(await LentClient.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, cancellationToken));
     }
 
     /// <summary>The client lent by the calling function; the one way Functions code reaches Durable Functions.</summary>
-    internal DurableTaskClient LentClient => Client;
-
-    private DurableTaskClient Client => _current.Value ?? throw new InvalidOperationException(
+    internal DurableTaskClient LentClient => _current.Value ?? throw new InvalidOperationException(
         "No Durable client is lent: a function that uses workflows binds [DurableClient] DurableTaskClient and calls DurableWorkflowClient.Use first.");
 
     private static WorkflowInstance ToInstance(OrchestrationMetadata metadata)
