@@ -36,6 +36,12 @@ public sealed record Profile
     /// <summary>Merges and identifier decisions, oldest first, for the history API.</summary>
     public List<ProfileHistoryEntry> History { get; init; } = [];
 
+    /// <summary>Daily event rollups that answer segment event conditions (see <see cref="Segments.EventRollups"/>).</summary>
+    public Segments.EventRollups Rollups { get; init; } = new();
+
+    /// <summary>Standing per segment key, committed with the profile (see <see cref="Segments.SegmentMembership"/>).</summary>
+    public Dictionary<string, Segments.SegmentMembership> Segments { get; init; } = new(StringComparer.Ordinal);
+
     /// <summary>Incremented on every write; shown to users, not used for concurrency (the ETag is).</summary>
     public long Version { get; set; }
 }
