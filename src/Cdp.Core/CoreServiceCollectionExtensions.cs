@@ -4,6 +4,7 @@ using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
 using Cdp.Core.Processing;
 using Cdp.Core.Profiles;
+using Cdp.Core.Segments.Language;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -52,6 +53,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ConsentEndpoint>();
         services.AddSingleton<ProfileEndpoint>();
 
+        services.AddSegmentLanguage(configuration);
         services.AddMergeWorkflow();
 
         services.AddCdpPrivacy(configuration);

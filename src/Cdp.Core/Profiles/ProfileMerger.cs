@@ -50,6 +50,7 @@ public sealed class ProfileMerger(TraitSurvivorship survivorship, IOptions<Inges
         }
 
         MergeComputed(survivor.Computed, loser.Computed);
+        MergeRollups(survivor.Rollups, loser.Rollups);
 
         MergeConsent(survivor, loser, at);
 
@@ -117,6 +118,47 @@ public sealed class ProfileMerger(TraitSurvivorship survivorship, IOptions<Inges
             }
 
             survivor.Consent[purpose] = kept;
+        }
+    }
+
+    /// <summary>
+    /// Counts and sums add up day by day, as if the survivor had received the loser's events. A filter key backfilled
+    /// on either side stays backfilled, from the later first day of the two when both were.
+    /// </summary>
+    private static void MergeRollups(Segments.EventRollups into, Segments.EventRollups from)
+    {
+        foreach (var (key, day) in from.Days)
+        {
+            if (!into.Days.TryGetValue(key, out var mine))
+            {
+                mine = new Segments.DayRollup();
+                into.Days[key] = mine;
+            }
+
+            foreach (var (name, count) in day.Counts)
+            {
+                mine.Counts[name] = mine.Counts.GetValueOrDefault(name) + count;
+            }
+
+            foreach (var (name, sum) in day.Sums)
+            {
+                try
+                {
+                    mine.Sums[name] = mine.Sums.GetValueOrDefault(name) + sum;
+                }
+                catch (OverflowException)
+                {
+                    // Beyond decimal's range is garbage input; keep the survivor's figure.
+                }
+            }
+        }
+
+        foreach (var (key, first) in from.Backfilled)
+        {
+            if (!into.Backfilled.TryGetValue(key, out var mine) || string.CompareOrdinal(first, mine) > 0)
+            {
+                into.Backfilled[key] = first;
+            }
         }
     }
 

@@ -3,13 +3,23 @@ using Cdp.Core.Consent;
 using Cdp.Core.Events;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
+using Cdp.Core.Segments;
+using Cdp.Core.Segments.Rollups;
 using Microsoft.Extensions.Options;
 
 namespace Cdp.Core.Profiles;
 
-/// <summary>Applies one event to a profile: traits (last write wins by event time), consent, identifiers, computed traits.</summary>
+/// <summary>
+/// Applies one event to a profile: traits (last write wins by event time), consent, identifiers, computed traits and
+/// the daily rollups segments read.
+/// </summary>
 public sealed class ProfileUpdater(
-    IOptions<ProcessingOptions> options, IOptions<ProfileOptions> profileOptions, TraitSurvivorship survivorship, ConsentRecorder consent)
+    IOptions<ProcessingOptions> options,
+    IOptions<ProfileOptions> profileOptions,
+    TraitSurvivorship survivorship,
+    ConsentRecorder consent,
+    RollupRecorder rollups,
+    IRollupPlanSource rollupPlans)
 {
     private static readonly string[] TimelineContextKeys = ["page", "campaign", "channel", "library", "screen", "app"];
     private readonly int _recentLimit = options.Value.RecentMessageIdsPerProfile;
@@ -70,6 +80,8 @@ public sealed class ProfileUpdater(
             computed.LastSource = source;
         }
 
+        rollups.Record(profile, e, rollupPlans.Current);
+
         if (rawBlob is not null && !profile.RawBlobs.Contains(rawBlob))
         {
             profile.RawBlobs.Add(rawBlob);
@@ -107,7 +119,8 @@ public sealed class ProfileUpdater(
         }
     }
 
-    private static bool TryGetNumber(JsonElement value, out decimal number)
+    /// <summary>A JSON number, or text that reads as one: how summed properties are read.</summary>
+    internal static bool TryGetNumber(JsonElement value, out decimal number)
     {
         number = 0;
         return value.ValueKind switch
