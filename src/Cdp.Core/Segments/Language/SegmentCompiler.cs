@@ -31,11 +31,9 @@ public sealed class SegmentCompiler(SegmentDefinitionParser parser) : ISegmentCo
         switch (condition)
         {
             case AllOf all:
-                var every = all.Conditions.Select(c => Build(c, needs)).ToArray();
-                return (p, now) => Array.TrueForAll(every, c => c(p, now));
+                return Every(all.Conditions.Select(c => Build(c, needs)).ToArray());
             case AnyOf any:
-                var some = any.Conditions.Select(c => Build(c, needs)).ToArray();
-                return (p, now) => Array.Exists(some, c => c(p, now));
+                return Some(any.Conditions.Select(c => Build(c, needs)).ToArray());
             case NotCondition not:
                 var inner = Build(not.Condition, needs);
                 return (p, now) => !inner(p, now);
@@ -54,6 +52,33 @@ public sealed class SegmentCompiler(SegmentDefinitionParser parser) : ISegmentCo
                 throw new ArgumentOutOfRangeException(nameof(condition), condition.GetType().Name, "unknown condition");
         }
     }
+
+    // Plain loops: a lambda per call would allocate on every evaluation of every profile.
+    private static Func<Profile, DateTimeOffset, bool> Every(Func<Profile, DateTimeOffset, bool>[] conditions) => (p, now) =>
+    {
+        foreach (var condition in conditions)
+        {
+            if (!condition(p, now))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    };
+
+    private static Func<Profile, DateTimeOffset, bool> Some(Func<Profile, DateTimeOffset, bool>[] conditions) => (p, now) =>
+    {
+        foreach (var condition in conditions)
+        {
+            if (condition(p, now))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    };
 
     private static string CountKey(EventCondition e, Needs needs)
     {
@@ -75,7 +100,18 @@ public sealed class SegmentCompiler(SegmentDefinitionParser parser) : ISegmentCo
     private static Func<IReadOnlyDictionary<string, JsonElement>?, bool> Passes(IReadOnlyList<PropertyFilter> where)
     {
         var tests = where.Select(f => (Read: TraitPath.PropertyReader(f.Property), Test: ValuePredicates.Build(f.Comparison))).ToArray();
-        return properties => Array.TrueForAll(tests, t => t.Test(t.Read(properties), default));
+        return properties =>
+        {
+            foreach (var (read, test) in tests)
+            {
+                if (!test(read(properties), default))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        };
     }
 
     private sealed class Needs

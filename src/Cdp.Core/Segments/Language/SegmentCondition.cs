@@ -23,8 +23,11 @@ public sealed record NotCondition(SegmentCondition Condition) : SegmentCondition
 public sealed record TraitCondition(string Trait, Comparison Comparison) : SegmentCondition;
 
 /// <summary>
-/// <c>{"event": "Order Completed", "count": {"gte": 2}, "within": "P30D", "where": [...]}</c>.
-/// <see cref="WithinDays"/> is null when the whole rollup history counts.
+/// <c>{"event": "Order Completed", "count": {"gte": 2}, "within": "P30D", "where": [...]}</c>: how many times the
+/// event (a track event's name, or a call type such as <c>page</c>) happened, counted from the profile's daily rollups.
+/// <c>count</c> defaults to <c>{"gte": 1}</c>. <c>within PnD</c> evaluated at <c>now</c> covers the UTC days from
+/// <c>(now − n days)</c>'s date through <c>now</c>'s date, both included; <see cref="WithinDays"/> is null when every
+/// day kept counts. Days after <c>now</c>'s date (events dated in the future) never count.
 /// </summary>
 public sealed record EventCondition(
     string Event, CountOperator CountOperator, long Count, int? WithinDays, IReadOnlyList<PropertyFilter> Where) : SegmentCondition;
