@@ -48,6 +48,27 @@ public sealed class RollupRecorderTests
     }
 
     [Fact]
+    public void Record_DatedYearsAheadOfArrival_CountsOnTheArrivalDayAndKeepsHistory()
+    {
+        var profile = NewProfile();
+        Recorder.Record(profile, Track("A", Now.AddDays(-20)), RollupPlan.Default(30));
+
+        Recorder.Record(profile, Track("A", Now.AddYears(3), receivedAt: Now), RollupPlan.Default(30));
+
+        Assert.Equal(["2025-02-22", "2025-03-14"], profile.Rollups.Days.Keys);
+    }
+
+    [Fact]
+    public void Record_DatedHoursAheadOfArrival_CountsOnItsOwnDay()
+    {
+        var profile = NewProfile();
+
+        Recorder.Record(profile, Track("A", Now.AddHours(20), receivedAt: Now), RollupPlan.Default(30));
+
+        Assert.Equal(["2025-03-15"], profile.Rollups.Days.Keys);
+    }
+
+    [Fact]
     public void Record_PageCall_CountsUnderItsCallType()
     {
         var profile = NewProfile();

@@ -11,8 +11,10 @@ namespace Cdp.Core.Segments.Rollups;
 /// <c>Cdp:Profiles:Sums</c> (only those, so a profile's rollups stay bounded whatever properties events carry).
 /// </summary>
 /// <remarks>
-/// Days more than <see cref="RollupPlan.KeepDays"/> before the newest day recorded are dropped on write. The anchor
-/// is the newest day, not the wall clock, so the same events give the same rollups in any order or batching.
+/// An event dated more than a day after it was received counts on the day it was received
+/// (<see cref="RollupDays.EventKey"/>). Days more than <see cref="RollupPlan.KeepDays"/> before the newest day recorded
+/// are dropped on write. The anchor is the newest day, not the wall clock, so the same events give the same rollups in
+/// any order or batching.
 /// </remarks>
 public sealed class RollupRecorder(IOptions<ProfileOptions> profileOptions)
 {
@@ -23,7 +25,7 @@ public sealed class RollupRecorder(IOptions<ProfileOptions> profileOptions)
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(plan);
-        var day = Day(profile.Rollups, RollupDays.Key(e.Timestamp ?? e.ReceivedAt ?? profile.UpdatedAt));
+        var day = Day(profile.Rollups, RollupDays.EventKey(e.Timestamp ?? e.ReceivedAt ?? profile.UpdatedAt, e.ReceivedAt));
         var key = ProfileUpdater.CountKey(e);
         Increment(day, key);
         foreach (var filter in plan.Filters)
@@ -62,7 +64,7 @@ public sealed class RollupRecorder(IOptions<ProfileOptions> profileOptions)
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in events)
         {
-            var day = RollupDays.Key(e.Timestamp);
+            var day = RollupDays.EventKey(e.Timestamp, e.ReceivedAt == default ? null : e.ReceivedAt);
             if (seen.Add(e.Id) && string.CompareOrdinal(day, first) >= 0 && CountKey(e) == filter.Event && filter.Passes(e.Properties))
             {
                 Increment(Day(rollups, day), filter.Key);
