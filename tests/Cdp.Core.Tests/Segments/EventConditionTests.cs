@@ -149,6 +149,15 @@ public sealed class EventConditionTests
     }
 
     [Fact]
+    public void Needs_ExistsWithAndWithoutTrue_ShareOneKey()
+    {
+        var bare = Compile("""{"event":"Order Completed","where":[{"property":"coupon","op":"exists"}]}""");
+        var explicitTrue = Compile("""{"event":"Order Completed","where":[{"property":"coupon","op":"exists","value":true}]}""");
+
+        Assert.Equal(bare.Needs.Filters[0].Key, explicitTrue.Needs.Filters[0].Key);
+    }
+
+    [Fact]
     public void Needs_SeveralEventConditions_ListEachFilterOnceAndTheLongestWindow()
     {
         var where = """[{"property":"total","op":"gt","value":50}]""";

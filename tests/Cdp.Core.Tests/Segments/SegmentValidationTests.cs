@@ -149,6 +149,26 @@ public sealed class SegmentValidationTests
     }
 
     [Fact]
+    public void Compile_FarTooManyBadConditions_StopsReadingAtTheLimit()
+    {
+        var conditions = string.Join(',', Enumerable.Repeat("""{"trait":"plan","op":"like"}""", 5000));
+
+        var problems = Problems($$"""{"any":[{{conditions}}]}""");
+
+        Assert.Equal(200, problems.Count);
+        Assert.Contains(problems, p => p.Path == "$.definition" && p.Message.Contains("more than 200", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Compile_InListOverTheLimit_IsRefused()
+    {
+        var problem = Only($$"""{"trait":"zip","op":"in","value":[{{string.Join(',', Enumerable.Range(0, 1001))}}]}""");
+
+        Assert.Equal("$.definition.value", problem.Path);
+        Assert.Contains("at most 1000", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Compile_SeveralProblems_ReportsEveryOne()
     {
         var problems = Problems("""

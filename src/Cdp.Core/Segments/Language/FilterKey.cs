@@ -26,7 +26,8 @@ internal static class FilterKey
     {
         if (value is null)
         {
-            return "-";
+            // exists without a value means exists: true.
+            return "true";
         }
 
         if (value.Items is { } items)

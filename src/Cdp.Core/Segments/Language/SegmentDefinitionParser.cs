@@ -56,9 +56,15 @@ public sealed class SegmentDefinitionParser
 
     private SegmentCondition? Condition(JsonElement element, string path, int depth, Run run)
     {
-        if (++run.Conditions == MaxConditions + 1)
+        if (++run.Conditions > MaxConditions)
         {
-            run.Problems.Add(new(run.Root, $"has more than {MaxConditions} conditions; split it into smaller segments"));
+            // Reported once; the rest is not read, so an oversized definition costs no more than the limit.
+            if (run.Conditions == MaxConditions + 1)
+            {
+                run.Problems.Add(new(run.Root, $"has more than {MaxConditions} conditions; split it into smaller segments"));
+            }
+
+            return null;
         }
 
         if (depth > MaxDepth)
