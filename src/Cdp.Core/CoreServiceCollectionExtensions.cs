@@ -4,6 +4,7 @@ using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
 using Cdp.Core.Processing;
 using Cdp.Core.Profiles;
+using Cdp.Core.Segments;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -53,6 +54,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ProfileEndpoint>();
 
         services.AddMergeWorkflow();
+        services.AddCdpSegments(configuration);
 
         services.AddCdpPrivacy(configuration);
         return services;
