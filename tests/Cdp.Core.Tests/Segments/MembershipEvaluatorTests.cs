@@ -134,7 +134,7 @@ public sealed class MembershipEvaluatorTests
     }
 
     [Fact]
-    public async Task Refresh_SegmentDeleted_ExitsWhereTheMemberWasSentAndDropsTheStanding()
+    public async Task Refresh_SegmentDeleted_ExitsWhereTheMemberWasSentAndARecreatedSegmentUsesNewIds()
     {
         using var s = new SegmentHarness();
         await s.SaveAsync("pro", Pro, "crm");
@@ -142,10 +142,17 @@ public sealed class MembershipEvaluatorTests
 
         await s.DeleteAsync("pro");
         await s.RefreshAsync();
+        await s.RefreshAsync();
 
         Assert.Equal([AudienceDeliveryKinds.Entered, AudienceDeliveryKinds.Exited], s.Kinds("pro", "crm"));
-        Assert.Empty((await s.ProfileAsync("u1")).Segments);
+        Assert.False((await s.ProfileAsync("u1")).Segments["pro"].Member);
         Assert.Empty(s.Members.All);
+
+        await s.SaveAsync("pro", Pro, "crm");
+        await s.RefreshAsync();
+
+        Assert.Equal(3, s.Deliveries.Select(d => d.Id).Distinct().Count());
+        Assert.Equal(AudienceDeliveryKinds.Entered, s.Deliveries[^1].Kind);
     }
 
     [Fact]

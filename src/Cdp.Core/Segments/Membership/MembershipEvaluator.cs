@@ -20,7 +20,7 @@ public sealed class MembershipEvaluator(SegmentCatalog catalog, IDestinationDire
 
     /// <summary>
     /// Updates <paramref name="profile"/>'s standing in each of <paramref name="segments"/> at <paramref name="now"/> and drops
-    /// its standing in segments that no longer exist (sending "exited" to the destinations holding the person). A tombstone
+    /// its membership of segments that no longer exist (sending "exited" to the destinations holding the person). A tombstone
     /// is left alone: its survivor took over its standing in the merge, so it sends nothing.
     /// </summary>
     public MembershipOutcome Assess(Profile profile, DateTimeOffset now, IReadOnlyDictionary<string, CatalogSegment> segments)
@@ -97,13 +97,22 @@ public sealed class MembershipEvaluator(SegmentCatalog catalog, IDestinationDire
         }
     }
 
+    /// <summary>
+    /// The standing in a deleted segment ends: destinations holding the person are told they left. The entry stays as a
+    /// non-member with its counter, so a segment created again under the same key never reuses a delivery id.
+    /// </summary>
     private void Drop(Profile profile, string key, Tally tally)
     {
         var standing = profile.Segments[key];
-        profile.Segments.Remove(key);
+        if (!standing.Member && standing.SentTo.Count == 0)
+        {
+            return;
+        }
+
+        var seq = standing.Seq + 1;
+        profile.Segments[key] = new SegmentMembership(false, tally.Now, seq, []);
         tally.Removed.Add(key);
-        var leave = standing.SentTo.Where(d => destinations.Find(d) is not null).ToList();
-        tally.Send(key, key, standing.Seq + 1, [], leave);
+        tally.Send(key, key, seq, [], [.. standing.SentTo.Where(d => destinations.Find(d) is not null)]);
     }
 
     /// <summary>What one evaluation found, gathered as it goes.</summary>
