@@ -168,4 +168,22 @@ public sealed class MembershipEvaluatorTests
         Assert.Equal(2, s.Kinds("pro", "crm").Count);
         Assert.Equal(2, s.Members.All.Count);
     }
+
+    [Fact]
+    public async Task Erasure_Member_ProfileIdLeavesTheMembersIndex()
+    {
+        using var s = new SegmentHarness();
+        await s.SaveAsync("pro", Pro, "crm");
+        await s.Cdp.ProcessAsync(ProUser("u1", "m1").Trait("email", "erase.me@example.com"), ProUser("u2", "m2"));
+        var erased = await s.ProfileAsync("u1");
+        var privacy = new Privacy.PrivacyHarness(s.Cdp);
+
+        var request = await privacy.SubmitAndRunAsync(Privacy.PrivacyRequestBuilder.Erasure(("email", "erase.me@example.com")));
+
+        Assert.Equal(Core.Privacy.PrivacyRequestStatuses.Completed, request.Status);
+        Assert.DoesNotContain(erased.Id, s.Cdp.Profiles.Ids);
+
+        Assert.DoesNotContain(s.Members.All, m => m.ProfileId == erased.Id);
+        Assert.Single(s.Members.All);
+    }
 }
