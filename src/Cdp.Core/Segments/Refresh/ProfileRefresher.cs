@@ -32,7 +32,9 @@ public sealed class ProfileRefresher(
             }
 
             var backfilled = await backfill.BackfillAsync(profile, plan, cancellationToken);
-            var outcome = evaluator.Assess(profile, at, segments);
+            // Never evaluate a profile at a time older than its last write (which evaluated it then): a late or replayed
+            // refresh must not undo an exit that ingestion already recorded by the clock.
+            var outcome = evaluator.Assess(profile, profile.UpdatedAt > at ? profile.UpdatedAt : at, segments);
             if (outcome.Changed || backfilled)
             {
                 profile.Version++;

@@ -1,4 +1,5 @@
 using Cdp.Core.Workflows;
+using Microsoft.Extensions.Options;
 
 namespace Cdp.Core.Segments;
 
@@ -6,7 +7,7 @@ namespace Cdp.Core.Segments;
 /// Evaluates every profile of one shard at the workflow's time. Idempotent: a second run finds the standings it wrote
 /// and changes nothing (the counts of a re-run cover only what that run changed).
 /// </summary>
-public sealed class RefreshShardActivity(IProfileScan scan, SegmentCatalog catalog, ProfileRefresher refresher, Microsoft.Extensions.Options.IOptions<SegmentCatalogOptions> options)
+public sealed class RefreshShardActivity(IProfileScan scan, SegmentCatalog catalog, ProfileRefresher refresher, IOptions<SegmentCatalogOptions> options)
     : IActivity<ShardRefresh, SegmentRefreshCounts>
 {
     public const string ActivityName = "RefreshSegmentShard";
