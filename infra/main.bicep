@@ -107,6 +107,7 @@ var cosmosContainers = {
   events: 'events'
   dedup: 'dedup'
   segments: 'segments'
+  segmentMembers: 'segmentMembers'
   privacy: 'privacy'
   exports: 'exports'
 }

@@ -24,6 +24,7 @@ param containerNames {
   events: string
   dedup: string
   segments: string
+  segmentMembers: string
   privacy: string
   exports: string
 }
@@ -78,6 +79,9 @@ var containers = [
     }
   }
   { name: containerNames.segments, partitionKey: '/id', defaultTtl: null, indexingPolicy: defaultIndexing }
+  // The segment members index (CosmosSegmentMembers): a segment's members in its partition, paged by id; the
+  // reconciliation's look-up by profileId is a cross-partition query served by the range index on /*.
+  { name: containerNames.segmentMembers, partitionKey: '/segmentKey', defaultTtl: null, indexingPolicy: defaultIndexing }
   // Requests, suppressions and audit entries, queried by kind, requestHash, status and requestId and listed with
   // "ORDER BY c.receivedTime DESC": a single-property ORDER BY served by the range index on /*.
   { name: containerNames.privacy, partitionKey: '/id', defaultTtl: null, indexingPolicy: defaultIndexing }

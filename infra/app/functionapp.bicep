@@ -51,6 +51,7 @@ param cosmos {
     events: string
     dedup: string
     segments: string
+    segmentMembers: string
     privacy: string
     exports: string
   }
@@ -199,6 +200,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Cdp__Azure__EventsContainer: cosmos.containers.events
     Cdp__Azure__DedupContainer: cosmos.containers.dedup
     Cdp__Azure__SegmentsContainer: cosmos.containers.segments
+    Cdp__Azure__SegmentMembersContainer: cosmos.containers.segmentMembers
     Cdp__Azure__PrivacyContainer: cosmos.containers.privacy
     Cdp__Azure__ExportLedgerContainer: cosmos.containers.exports
     Cdp__Azure__BlobServiceUri: storage.blobEndpoint

@@ -6,11 +6,13 @@ using Cdp.Azure.Identity;
 using Cdp.Azure.Ingestion;
 using Cdp.Azure.Privacy;
 using Cdp.Azure.Profiles;
+using Cdp.Azure.Segments;
 using Cdp.Core;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
 using Cdp.Core.Profiles;
+using Cdp.Core.Segments;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -57,6 +59,7 @@ public static class AzureServiceCollectionExtensions
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).DeadLettersBlobContainer)));
         services.AddSingleton<ITransientFaults, AzureTransientFaults>();
         AddPrivacy(services);
+        AddSegments(services);
         return services;
     }
 
@@ -72,6 +75,14 @@ public static class AzureServiceCollectionExtensions
         services.AddSingleton<IPrivacyAuditLog>(sp => new CosmosPrivacyAuditLog(sp.GetRequiredService<CosmosContainers>().Privacy));
         services.AddSingleton<IExportLedger>(sp => new CosmosExportLedger(sp.GetRequiredService<CosmosContainers>().ExportLedger));
         services.AddSingleton<IDocumentArea>(sp => BlobDocumentArea.From(sp.GetRequiredService<BlobServiceClient>(), Options(sp)));
+    }
+
+    /// <summary>Segments in <c>segments</c>, their members index in <c>segmentMembers</c>, the refresh's scan over <c>profiles</c>.</summary>
+    private static void AddSegments(IServiceCollection services)
+    {
+        services.AddSingleton<ISegmentStore>(sp => new CosmosSegmentStore(sp.GetRequiredService<CosmosContainers>().Segments));
+        services.AddSingleton<ISegmentMembers>(sp => new CosmosSegmentMembers(sp.GetRequiredService<CosmosContainers>().SegmentMembers));
+        services.AddSingleton<IProfileScan>(sp => new CosmosProfileScan(sp.GetRequiredService<CosmosContainers>().Profiles));
     }
 
     private static CdpAzureOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<CdpAzureOptions>>().Value;

@@ -47,6 +47,10 @@ public sealed class CdpAzureOptions
     [Required(ErrorMessage = "Cdp:Azure:SegmentsContainer is required (default segments)")]
     public string SegmentsContainer { get; set; } = "segments";
 
+    /// <summary>The segment members index (pk <c>/segmentKey</c>): counts and member listings of each segment.</summary>
+    [Required(ErrorMessage = "Cdp:Azure:SegmentMembersContainer is required (default segmentMembers)")]
+    public string SegmentMembersContainer { get; set; } = "segmentMembers";
+
     [Required(ErrorMessage = "Cdp:Azure:PrivacyContainer is required (default privacy)")]
     public string PrivacyContainer { get; set; } = "privacy";
 

@@ -4,6 +4,7 @@ using Cdp.Core.Events;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
+using Cdp.Core.Segments;
 
 namespace Cdp.Core;
 
@@ -21,4 +22,5 @@ namespace Cdp.Core;
 [JsonSerializable(typeof(IdentityLink))]
 [JsonSerializable(typeof(RejectedEvent))]
 [JsonSerializable(typeof(DeadLetter))]
+[JsonSerializable(typeof(SegmentDocument))]
 public sealed partial class CdpJsonContext : JsonSerializerContext;

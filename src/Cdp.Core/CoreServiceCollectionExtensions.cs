@@ -4,6 +4,7 @@ using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
 using Cdp.Core.Processing;
 using Cdp.Core.Profiles;
+using Cdp.Core.Segments;
 using Cdp.Core.Segments.Language;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +56,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddSegmentLanguage(configuration);
         services.AddMergeWorkflow();
+        services.AddCdpSegments(configuration);
 
         services.AddCdpPrivacy(configuration);
         return services;

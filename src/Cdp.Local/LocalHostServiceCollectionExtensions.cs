@@ -6,6 +6,7 @@ using Cdp.Local.Identity;
 using Cdp.Local.Import;
 using Cdp.Local.Ingestion;
 using Cdp.Local.Privacy;
+using Cdp.Local.Segments;
 using Cdp.Local.Workflows;
 using Microsoft.Extensions.Options;
 
@@ -53,6 +54,7 @@ public static class LocalHostServiceCollectionExtensions
         services.AddCdpLocalAuthorization(configuration);
         services.AddHostedService<OutboxProcessor>();
         services.AddCdpLocalPrivacyHosting();
+        services.AddCdpLocalSegmentsHosting();
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, LocalJsonContext.Default);

@@ -6,6 +6,7 @@ using Cdp.Local.Identity;
 using Cdp.Local.Ingestion;
 using Cdp.Local.Privacy;
 using Cdp.Local.Profiles;
+using Cdp.Local.Segments;
 using Cdp.Local.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -36,6 +37,7 @@ public static class LocalStorageServiceCollectionExtensions
         services.AddSingleton<ILocalOutbox>(sp => sp.GetRequiredService<SqliteOutbox>());
         services.AddSingleton<IEventQueue>(sp => sp.GetRequiredService<SqliteOutbox>());
         services.AddCdpLocalPrivacyStorage();
+        services.AddCdpLocalSegmentStorage();
         return services;
     }
 }

@@ -4,6 +4,7 @@ using Cdp.Local.Import;
 using Cdp.Local.Ingestion;
 using Cdp.Local.Privacy;
 using Cdp.Local.Profiles;
+using Cdp.Local.Segments;
 
 if (args is ["import", .. var importArgs])
 {
@@ -28,6 +29,7 @@ var api = app.MapAuthorizedApi();
 api.MapProfilesApi();
 api.MapConsentApi();
 api.MapPrivacyApi();
+api.MapSegmentsApi();
 await app.RunAsync();
 return 0;
 

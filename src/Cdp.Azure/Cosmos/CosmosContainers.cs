@@ -16,6 +16,8 @@ internal sealed class CosmosContainers(CosmosClient client, IOptions<CdpAzureOpt
 
     public Container Segments => Get(_options.SegmentsContainer);
 
+    public Container SegmentMembers => Get(_options.SegmentMembersContainer);
+
     public Container Privacy => Get(_options.PrivacyContainer);
 
     public Container Dedup => Get(_options.DedupContainer);

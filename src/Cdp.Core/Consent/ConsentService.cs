@@ -1,13 +1,15 @@
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
+using Cdp.Core.Segments;
 using Microsoft.Extensions.Options;
 
 namespace Cdp.Core.Consent;
 
 /// <summary>The consent API: read a profile's consent, record answers given through it. Merged-away ids lead to the survivor.</summary>
 public sealed class ConsentService(
-    ConsentPolicy policy, LiveProfiles live, IProfileStore profiles, IOptions<ProcessingOptions> processing, TimeProvider time)
+    ConsentPolicy policy, LiveProfiles live, IProfileStore profiles, MembershipSync membership, IOptions<ProcessingOptions> processing,
+    TimeProvider time)
 {
     private readonly int _maxAttempts = processing.Value.MaxWriteAttempts;
 
@@ -51,9 +53,13 @@ public sealed class ConsentService(
             {
                 profile.UpdatedAt = time.GetUtcNow();
                 profile.Version++;
+
+                // Withdrawing a purpose a destination needs sends it "exited" for every segment it holds the person in.
+                var segments = await membership.EvaluateAsync(profile, cancellationToken);
                 try
                 {
                     await profiles.ReplaceAsync(profile, etag, cancellationToken);
+                    await membership.PublishAsync(profile, segments, cancellationToken);
                 }
                 catch (ConcurrencyConflictException)
                 {

@@ -1,6 +1,7 @@
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
+using Cdp.Core.Segments;
 using Microsoft.Extensions.Options;
 
 namespace Cdp.Core.Processing;
@@ -16,6 +17,7 @@ public sealed class ProfileWriter(
     ProfileUpdater updater,
     BatchResolver resolver,
     IdentityLinker linker,
+    MembershipSync membership,
     IOptions<IdentityOptions> identityRules,
     IOptions<ProcessingOptions> options,
     TimeProvider time)
@@ -36,6 +38,7 @@ public sealed class ProfileWriter(
             var profile = pending.Profile!;
             profile.UpdatedAt = time.GetUtcNow();
             profile.Version++;
+            var segments = await membership.EvaluateAsync(profile, ct);
             try
             {
                 // The profile write commits the identity decision; the links follow it. A crash in between is
@@ -43,6 +46,7 @@ public sealed class ProfileWriter(
                 pending.ETag = pending.ETag is null
                     ? await profiles.CreateAsync(profile, ct)
                     : await profiles.ReplaceAsync(profile, pending.ETag, ct);
+                await membership.PublishAsync(profile, segments, ct);
                 return (created, await linker.LinkAsync(pending, batch, ct));
             }
             catch (ConcurrencyConflictException) when (attempt < _options.MaxWriteAttempts)

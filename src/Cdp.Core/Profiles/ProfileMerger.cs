@@ -54,6 +54,8 @@ public sealed class ProfileMerger(TraitSurvivorship survivorship, IOptions<Inges
 
         MergeConsent(survivor, loser, at);
 
+        MergeMemberships(survivor, loser);
+
         foreach (var blob in loser.RawBlobs)
         {
             if (!survivor.RawBlobs.Contains(blob))
@@ -159,6 +161,29 @@ public sealed class ProfileMerger(TraitSurvivorship survivorship, IOptions<Inges
             {
                 into.Backfilled[key] = first;
             }
+        }
+    }
+
+    /// <summary>
+    /// The person is already in (and already sent to) wherever either record was: earliest <c>Since</c>, union of
+    /// <c>SentTo</c>, highest <c>Seq</c> (so the next transition's delivery ids are new), so a merge never re-enters anyone.
+    /// The next evaluation of the survivor decides whether the merged person still qualifies.
+    /// </summary>
+    private static void MergeMemberships(Profile survivor, Profile loser)
+    {
+        foreach (var (key, theirs) in loser.Segments)
+        {
+            if (!survivor.Segments.TryGetValue(key, out var mine))
+            {
+                survivor.Segments[key] = theirs with { SentTo = [.. theirs.SentTo] };
+                continue;
+            }
+
+            survivor.Segments[key] = new Segments.SegmentMembership(
+                mine.Member || theirs.Member,
+                mine.Since <= theirs.Since ? mine.Since : theirs.Since,
+                Math.Max(mine.Seq, theirs.Seq),
+                [.. mine.SentTo.Union(theirs.SentTo, StringComparer.Ordinal)]);
         }
     }
 

@@ -19,11 +19,15 @@ internal sealed class PrivacyHarness : IDisposable
     public const string Actor = "client-compliance-tool";
 
     public PrivacyHarness(Action<CoreHarness>? configure = null)
+        : this(new CoreHarness())
     {
         configure?.Invoke(Core);
     }
 
-    public CoreHarness Core { get; } = new();
+    /// <summary>The privacy side of a harness set up elsewhere (e.g. with segments); disposing this disposes it.</summary>
+    public PrivacyHarness(CoreHarness core) => Core = core;
+
+    public CoreHarness Core { get; }
 
     public PrivacyRequests Requests => Get<PrivacyRequests>();
 

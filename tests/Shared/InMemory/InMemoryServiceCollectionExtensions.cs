@@ -3,6 +3,7 @@ using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
 using Cdp.Core.Profiles;
+using Cdp.Core.Segments;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -33,6 +34,9 @@ internal static class InMemoryServiceCollectionExtensions
         Register<IExportLedger, InMemoryExportLedger>(services, _ => new InMemoryExportLedger());
         Register<IPrivacyStatusNotifier, InMemoryPrivacyStatusNotifier>(services, _ => new InMemoryPrivacyStatusNotifier());
         Register<IAccessAuditLog, InMemoryAccessAuditLog>(services, _ => new InMemoryAccessAuditLog());
+        Register<ISegmentStore, InMemorySegmentStore>(services, _ => new InMemorySegmentStore());
+        Register<ISegmentMembers, InMemorySegmentMembers>(services, _ => new InMemorySegmentMembers());
+        Register<IProfileScan, InMemoryProfileScan>(services, sp => new InMemoryProfileScan(sp.GetRequiredService<InMemoryProfileStore>()));
         return services;
     }
 

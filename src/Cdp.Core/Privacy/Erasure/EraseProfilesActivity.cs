@@ -1,10 +1,11 @@
 using Cdp.Core.Profiles;
+using Cdp.Core.Segments;
 using Cdp.Core.Workflows;
 
 namespace Cdp.Core.Privacy;
 
 /// <summary>Deletes the profiles and their merge tombstones: the last place raw identifiers lived.</summary>
-public sealed class EraseProfilesActivity(PrivacyRequestDocuments requests, IProfileStore profiles)
+public sealed class EraseProfilesActivity(PrivacyRequestDocuments requests, IProfileStore profiles, ISegmentMembers segmentMembers)
     : IActivity<PrivacyWorkflowInput, Dictionary<string, int>>
 {
     public const string ActivityName = "EraseProfiles";
@@ -23,6 +24,9 @@ public sealed class EraseProfilesActivity(PrivacyRequestDocuments requests, IPro
             {
                 deleted++;
             }
+
+            // The members index would otherwise keep listing the erased id: the refresh scans profiles, not the index.
+            await segmentMembers.RemoveProfileAsync(profileId, cancellationToken);
         }
 
         await requests.AuditAsync(input.RequestId, input.Attempt, "profiles_erased", PrivacyAuditOutcomes.Succeeded, $"{deleted} profile(s)", cancellationToken);
