@@ -55,7 +55,20 @@ public sealed class SegmentCatalogTests
         await catalog.ReloadAsync(default);
 
         Assert.Equal(["Order#1", "Order#2"], catalog.Current.Filters.Select(f => f.Key).Order(StringComparer.Ordinal));
-        Assert.Equal(91 + SegmentCatalogOptions.RollupMarginDays, catalog.Current.KeepDays);
+        Assert.Equal(91 + 7, catalog.Current.KeepDays);
+    }
+
+    [Fact]
+    public async Task Current_OnlyShortWindows_KeepsTheDefaultPeriodSoLaterSegmentsFindHistory()
+    {
+        var (catalog, store, _, compiler) = Catalog();
+        Assert.Equal(60 + 7, catalog.Current.KeepDays);
+        compiler.Needs["a"] = new RollupNeeds([], TimeSpan.FromDays(7));
+        await store.CreateAsync(Document("a"), default);
+
+        await catalog.ReloadAsync(default);
+
+        Assert.Equal(60 + 7, catalog.Current.KeepDays);
     }
 
     [Theory]
@@ -92,7 +105,7 @@ public sealed class SegmentCatalogTests
         var store = new InMemorySegmentStore();
         var time = new FakeTimeProvider(Now);
         var compiler = new CountingCompiler();
-        var catalog = new SegmentCatalog(store, [compiler], Options.Create(new SegmentCatalogOptions()), time, NullLogger<SegmentCatalog>.Instance);
+        var catalog = new SegmentCatalog(store, [compiler], Options.Create(new SegmentCatalogOptions()), Options.Create(new SegmentOptions { DefaultRollupDays = 60, RollupMarginDays = 7 }), time, NullLogger<SegmentCatalog>.Instance);
         return (catalog, store, time, compiler);
     }
 

@@ -1,5 +1,6 @@
 using Cdp.Core.Segments;
 using Cdp.Core.Tests.Builders;
+using Cdp.Tests.InMemory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ public sealed class SegmentServicesTests
     private static ServiceProvider Build(Dictionary<string, string?> settings, Action<IServiceCollection>? more = null)
     {
         settings["Cdp:Identity:Pepper"] = TestOptions.Pepper;
-        var services = new ServiceCollection().AddCdpCore(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var services = new ServiceCollection().AddCdpCore(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).AddCdpInMemoryPorts();
         more?.Invoke(services);
         return services.BuildServiceProvider();
     }
@@ -32,7 +33,7 @@ public sealed class SegmentServicesTests
     }
 
     [Fact]
-    public void RollupPlan_NoCatalogRegistered_KeepsDefaultDaysPlusMarginWithoutFilters()
+    public void RollupPlan_NoSegmentsDefined_KeepsDefaultDaysPlusMarginWithoutFilters()
     {
         using var provider = Build(new() { ["Cdp:Segments:DefaultRollupDays"] = "30", ["Cdp:Segments:RollupMarginDays"] = "5" });
 

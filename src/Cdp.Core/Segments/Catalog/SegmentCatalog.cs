@@ -22,17 +22,28 @@ public sealed partial class SegmentCatalog : IRollupPlanSource, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<SegmentCatalog> _logger;
     private readonly SemaphoreSlim _reloading = new(1, 1);
-    private volatile Snapshot _snapshot = Snapshot.Empty;
+    private readonly int _defaultDays;
+    private readonly int _marginDays;
+    private volatile Snapshot _snapshot;
 
     /// <param name="compilers">The segment language's compiler (registered by the language); none makes every definition unusable.</param>
     public SegmentCatalog(
-        ISegmentStore store, IEnumerable<ISegmentCompiler> compilers, IOptions<SegmentCatalogOptions> options, TimeProvider time, ILogger<SegmentCatalog> logger)
+        ISegmentStore store,
+        IEnumerable<ISegmentCompiler> compilers,
+        IOptions<SegmentCatalogOptions> options,
+        IOptions<SegmentOptions> rollups,
+        TimeProvider time,
+        ILogger<SegmentCatalog> logger)
     {
         ArgumentNullException.ThrowIfNull(compilers);
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
         _compiler = compilers.LastOrDefault();
+        ArgumentNullException.ThrowIfNull(rollups);
         _maxAge = TimeSpan.FromSeconds(options.Value.CatalogReloadSeconds);
+        _defaultDays = rollups.Value.DefaultRollupDays;
+        _marginDays = rollups.Value.RollupMarginDays;
+        _snapshot = Snapshot.Empty(PlanOf([]));
         _time = time;
         _logger = logger;
     }
@@ -105,7 +116,11 @@ public sealed partial class SegmentCatalog : IRollupPlanSource, IDisposable
         return result.Segment;
     }
 
-    private static RollupPlan PlanOf(IEnumerable<CatalogSegment> segments)
+    /// <summary>
+    /// Rollups are kept for the default period even when no segment needs them, so a segment defined later finds
+    /// history to count; a longer window in use extends it.
+    /// </summary>
+    private RollupPlan PlanOf(IEnumerable<CatalogSegment> segments)
     {
         var filters = new Dictionary<string, RollupFilter>(StringComparer.Ordinal);
         var longest = TimeSpan.Zero;
@@ -119,13 +134,12 @@ public sealed partial class SegmentCatalog : IRollupPlanSource, IDisposable
             longest = needs.LongestWindow > longest ? needs.LongestWindow : longest;
         }
 
-        return new RollupPlan([.. filters.Values], (int)Math.Ceiling(longest.TotalDays) + SegmentCatalogOptions.RollupMarginDays);
+        return new RollupPlan([.. filters.Values], Math.Max(_defaultDays, (int)Math.Ceiling(longest.TotalDays)) + _marginDays);
     }
 
     private sealed record Snapshot(IReadOnlyDictionary<string, CatalogSegment> ByKey, RollupPlan Plan, DateTimeOffset? LoadedAt)
     {
-        public static readonly Snapshot Empty = new(
-            new Dictionary<string, CatalogSegment>(StringComparer.Ordinal), RollupPlan.Default(SegmentCatalogOptions.RollupMarginDays), null);
+        public static Snapshot Empty(RollupPlan plan) => new(new Dictionary<string, CatalogSegment>(StringComparer.Ordinal), plan, null);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Segment {SegmentKey} is not evaluated: no segment compiler is registered in this build")]

@@ -11,12 +11,6 @@ public sealed class SegmentCatalogOptions
     public const string SectionName = "Cdp:Segments";
 
     /// <summary>
-    /// Days kept beyond the longest window in use. TODO: read the language's <c>RollupMarginDays</c> once it is merged;
-    /// until then this default keeps a week of slack.
-    /// </summary>
-    public const int RollupMarginDays = 7;
-
-    /// <summary>
     /// Longest a host trusts its loaded segments before reading the store again: saves through this host's API reload
     /// at once, saves on other instances (Azure) are seen within this many seconds.
     /// </summary>

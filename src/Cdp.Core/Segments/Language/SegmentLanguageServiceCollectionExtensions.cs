@@ -1,16 +1,14 @@
 using Cdp.Core.Segments.Rollups;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cdp.Core.Segments.Language;
 
 public static class SegmentLanguageServiceCollectionExtensions
 {
     /// <summary>
-    /// The segment language (parser, <see cref="ISegmentCompiler"/>) and rollups on ingest. The rollup plan defaults to
-    /// plain counts (<see cref="DefaultRollupPlanSource"/>) until the segment catalog registers itself as the
-    /// <see cref="IRollupPlanSource"/>, which it may do before or after this call.
+    /// The segment language (parser, <see cref="ISegmentCompiler"/>) and rollups on ingest. The rollup plan comes from
+    /// the segment catalog (<c>AddCdpSegments</c>), the one <see cref="IRollupPlanSource"/>.
     /// </summary>
     public static IServiceCollection AddSegmentLanguage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,7 +16,6 @@ public static class SegmentLanguageServiceCollectionExtensions
         services.AddSingleton<SegmentDefinitionParser>();
         services.AddSingleton<ISegmentCompiler, SegmentCompiler>();
         services.AddSingleton<RollupRecorder>();
-        services.TryAddSingleton<IRollupPlanSource, DefaultRollupPlanSource>();
         return services;
     }
 }
