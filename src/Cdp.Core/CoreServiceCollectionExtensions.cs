@@ -1,4 +1,5 @@
 using Cdp.Core.Consent;
+using Cdp.Core.Destinations;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
@@ -53,6 +54,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ProfileEndpoint>();
 
         services.AddMergeWorkflow();
+        services.AddDestinations(configuration);
 
         services.AddCdpPrivacy(configuration);
         return services;
