@@ -109,6 +109,7 @@ var cosmosContainers = {
   segments: 'segments'
   privacy: 'privacy'
   exports: 'exports'
+  deliveries: 'deliveries'
 }
 
 var blobContainers = {

@@ -53,6 +53,7 @@ param cosmos {
     segments: string
     privacy: string
     exports: string
+    deliveries: string
   }
 }
 
@@ -201,6 +202,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Cdp__Azure__SegmentsContainer: cosmos.containers.segments
     Cdp__Azure__PrivacyContainer: cosmos.containers.privacy
     Cdp__Azure__ExportLedgerContainer: cosmos.containers.exports
+    Cdp__Azure__DeliveriesContainer: cosmos.containers.deliveries
     Cdp__Azure__BlobServiceUri: storage.blobEndpoint
     Cdp__Azure__RawEventsBlobContainer: blobContainers.rawEvents
     Cdp__Azure__ExportsBlobContainer: blobContainers.exports

@@ -2,11 +2,13 @@ using Azure.Messaging.EventHubs.Producer;
 using Azure.Storage.Blobs;
 using Cdp.Azure.Blobs;
 using Cdp.Azure.Cosmos;
+using Cdp.Azure.Destinations;
 using Cdp.Azure.Identity;
 using Cdp.Azure.Ingestion;
 using Cdp.Azure.Privacy;
 using Cdp.Azure.Profiles;
 using Cdp.Core;
+using Cdp.Core.Destinations;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
@@ -57,6 +59,7 @@ public static class AzureServiceCollectionExtensions
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Options(sp).DeadLettersBlobContainer)));
         services.AddSingleton<ITransientFaults, AzureTransientFaults>();
         AddPrivacy(services);
+        services.AddSingleton<IDeliveryQueue>(sp => new CosmosDeliveryQueue(sp.GetRequiredService<CosmosContainers>().Deliveries));
         return services;
     }
 

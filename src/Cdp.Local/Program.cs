@@ -1,5 +1,6 @@
 using Cdp.Local;
 using Cdp.Local.Authorization;
+using Cdp.Local.Destinations;
 using Cdp.Local.Import;
 using Cdp.Local.Ingestion;
 using Cdp.Local.Privacy;
@@ -28,6 +29,7 @@ var api = app.MapAuthorizedApi();
 api.MapProfilesApi();
 api.MapConsentApi();
 api.MapPrivacyApi();
+api.MapDestinationsApi();
 await app.RunAsync();
 return 0;
 

@@ -10,6 +10,7 @@ namespace Cdp.Core.Destinations;
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(decimal))]
 [JsonSerializable(typeof(DateTimeOffset))]
+[JsonSerializable(typeof(AudienceDelivery))]
 [JsonSerializable(typeof(QueuedDelivery))]
 [JsonSerializable(typeof(RedriveRequest))]
 public sealed partial class DestinationJsonContext : JsonSerializerContext;
