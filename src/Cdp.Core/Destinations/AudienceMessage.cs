@@ -19,11 +19,8 @@ public sealed record AudienceMessage(AudienceDelivery Delivery, string? UserId, 
 
     /// <summary>The names of what left, for the export ledger: the ids sent and the mapped fields.</summary>
     public IReadOnlyList<string> FieldNames =>
-    [
-        .. UserId is null ? Array.Empty<string>() : [IdentifierTypes.UserId],
-        .. AnonymousId is null ? Array.Empty<string>() : [IdentifierTypes.AnonymousId],
-        .. Fields.Select(f => f.Name),
-    ];
+        new[] { UserId is null ? null : IdentifierTypes.UserId, AnonymousId is null ? null : IdentifierTypes.AnonymousId }
+            .OfType<string>().Concat(Fields.Select(f => f.Name)).Distinct(StringComparer.Ordinal).ToList();
 
     public static AudienceMessage For(AudienceDelivery delivery, Profile profile, FieldMapping mapping)
     {

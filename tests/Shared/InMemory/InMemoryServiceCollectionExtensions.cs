@@ -1,4 +1,5 @@
 using Cdp.Core.Authorization;
+using Cdp.Core.Destinations;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
@@ -33,6 +34,7 @@ internal static class InMemoryServiceCollectionExtensions
         Register<IExportLedger, InMemoryExportLedger>(services, _ => new InMemoryExportLedger());
         Register<IPrivacyStatusNotifier, InMemoryPrivacyStatusNotifier>(services, _ => new InMemoryPrivacyStatusNotifier());
         Register<IAccessAuditLog, InMemoryAccessAuditLog>(services, _ => new InMemoryAccessAuditLog());
+        Register<IDeliveryQueue, InMemoryDeliveryQueue>(services, _ => new InMemoryDeliveryQueue());
         return services;
     }
 
