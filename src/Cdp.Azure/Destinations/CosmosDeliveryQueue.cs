@@ -196,5 +196,5 @@ internal sealed class CosmosDeliveryQueue(Container container) : IDeliveryQueue
         return patched;
     }
 
-    private sealed record DeliveryKey(string Id, string Destination);
+    internal sealed record DeliveryKey(string Id, string Destination);
 }
