@@ -246,6 +246,7 @@ module functionApp 'app/functionapp.bicep' = {
     taskHubName: 'cdp'
     segmentRefreshSchedule: '0 */15 * * * *'
     workflowPurgeSchedule: '0 */10 * * * *'
+    deliverySchedule: '*/10 * * * * *'
     source: {
       id: sourceId
       name: sourceName

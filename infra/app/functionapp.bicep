@@ -84,6 +84,9 @@ param segmentRefreshSchedule string
 @description('NCRONTAB (6 fields, UTC) of the timer that purges finished workflow history.')
 param workflowPurgeSchedule string
 
+@description('NCRONTAB (6 fields, UTC) of the delivery pump timer: how often queued audience deliveries are sent.')
+param deliverySchedule string
+
 @description('The first ingestion source: id, display name and the SHA-256 (hex) of its write key.')
 param source {
   id: string
@@ -191,6 +194,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Timer schedules.
     SegmentRefreshSchedule: segmentRefreshSchedule
     WorkflowPurgeSchedule: workflowPurgeSchedule
+    DeliverySchedule: deliverySchedule
     // Cdp:Azure (src/Cdp.Azure/CdpAzureOptions.cs): no key, no connection string.
     Cdp__Azure__CosmosEndpoint: cosmos.endpoint
     Cdp__Azure__ManagedIdentityClientId: identity.clientId

@@ -33,6 +33,28 @@ public sealed partial class DeliveryPump(
     public Task RunAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(destinations.Destinations.Select(d => Task.Run(() => LoopAsync(d.Key, cancellationToken), CancellationToken.None)));
 
+    /// <summary>
+    /// One pass for hosts that run the pump on a timer (the Functions app): every destination at once, each until nothing
+    /// is due or <paramref name="budget"/> has passed. A destination whose cycle fails is logged and left for the next pass.
+    /// </summary>
+    public Task DrainAsync(TimeSpan budget, CancellationToken cancellationToken)
+    {
+        var end = time.GetUtcNow() + budget;
+        return Task.WhenAll(destinations.Destinations.Select(d => Task.Run(async () =>
+        {
+            try
+            {
+                while (time.GetUtcNow() < end && await RunOnceAsync(d.Key, cancellationToken) > 0)
+                {
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogCycleFailed(logger, d.Key, e.GetType().Name);
+            }
+        }, CancellationToken.None)));
+    }
+
     /// <summary>One cycle for one destination: returns how many deliveries it took (0: nothing was due).</summary>
     public async Task<int> RunOnceAsync(string destinationKey, CancellationToken cancellationToken)
     {

@@ -203,6 +203,18 @@ public sealed class DeliveryPumpTests : IDisposable
     }
 
     [Fact]
+    public async Task DrainAsync_DeliveriesForSeveralDestinations_SendsEachWithinOnePass()
+    {
+        await _h.ProfileAsync("p1");
+        await _h.Activation.EnqueueAsync([_h.Delivery("crm", "p1"), _h.Delivery("ads", "p1"), _h.Delivery("files", "p1")], None);
+
+        await _h.Pump.DrainAsync(TimeSpan.FromSeconds(8), None);
+
+        Assert.Equal((1, 1), (_h.Receiver.At("crm.test").Count, _h.Receiver.At("ads.test").Count));
+        Assert.All(_h.Queue.All, r => Assert.Equal(DeliveryStates.Sent, r.State));
+    }
+
+    [Fact]
     public async Task RunOnceAsync_FileDestination_WritesAChangeFileWithTheMappedFieldsOnly()
     {
         await _h.ProfileAsync("p1");
