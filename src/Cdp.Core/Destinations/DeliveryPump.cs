@@ -94,19 +94,24 @@ public sealed partial class DeliveryPump(
                 while (await RunOnceAsync(destinationKey, cancellationToken) > 0)
                 {
                 }
-
-                await signal.WaitAsync(destinationKey, poll, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
-#pragma warning disable CA1031 // A store fault must not end the loop: the leases expire and the next cycle tries again.
             catch (Exception e)
-#pragma warning restore CA1031
             {
+                // A store or file fault must not end the loop: the leases expire and a later cycle tries again.
                 LogCycleFailed(logger, destinationKey, e.GetType().Name);
-                await Task.Delay(poll, time, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            try
+            {
+                await signal.WaitAsync(destinationKey, poll, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
             }
         }
     }
