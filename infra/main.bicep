@@ -110,6 +110,7 @@ var cosmosContainers = {
   segmentMembers: 'segmentMembers'
   privacy: 'privacy'
   exports: 'exports'
+  deliveries: 'deliveries'
 }
 
 var blobContainers = {
@@ -246,6 +247,7 @@ module functionApp 'app/functionapp.bicep' = {
     taskHubName: 'cdp'
     segmentRefreshSchedule: '0 */15 * * * *'
     workflowPurgeSchedule: '0 */10 * * * *'
+    deliverySchedule: '*/10 * * * * *'
     source: {
       id: sourceId
       name: sourceName

@@ -27,6 +27,7 @@ param containerNames {
   segmentMembers: string
   privacy: string
   exports: string
+  deliveries: string
 }
 
 @description('Days a timeline event is kept (container default TTL); 0 keeps events until erasure.')
@@ -87,6 +88,8 @@ var containers = [
   { name: containerNames.privacy, partitionKey: '/id', defaultTtl: null, indexingPolicy: defaultIndexing }
   // The export ledger (CosmosExportLedger): every record of a profile in its partition, read whole.
   { name: containerNames.exports, partitionKey: '/profileId', defaultTtl: null, indexingPolicy: defaultIndexing }
+  // The delivery queue (CosmosDeliveryQueue): one partition per destination, queried by state, due time and profileId.
+  { name: containerNames.deliveries, partitionKey: '/destination', defaultTtl: null, indexingPolicy: defaultIndexing }
 ]
 
 // Built-in data-plane role: Cosmos DB Built-in Data Contributor.

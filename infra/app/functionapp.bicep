@@ -54,6 +54,7 @@ param cosmos {
     segmentMembers: string
     privacy: string
     exports: string
+    deliveries: string
   }
 }
 
@@ -83,6 +84,9 @@ param segmentRefreshSchedule string
 
 @description('NCRONTAB (6 fields, UTC) of the timer that purges finished workflow history.')
 param workflowPurgeSchedule string
+
+@description('NCRONTAB (6 fields, UTC) of the delivery pump timer: how often queued audience deliveries are sent.')
+param deliverySchedule string
 
 @description('The first ingestion source: id, display name and the SHA-256 (hex) of its write key.')
 param source {
@@ -191,6 +195,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Timer schedules.
     SegmentRefreshSchedule: segmentRefreshSchedule
     WorkflowPurgeSchedule: workflowPurgeSchedule
+    DeliverySchedule: deliverySchedule
     // Cdp:Azure (src/Cdp.Azure/CdpAzureOptions.cs): no key, no connection string.
     Cdp__Azure__CosmosEndpoint: cosmos.endpoint
     Cdp__Azure__ManagedIdentityClientId: identity.clientId
@@ -203,6 +208,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Cdp__Azure__SegmentMembersContainer: cosmos.containers.segmentMembers
     Cdp__Azure__PrivacyContainer: cosmos.containers.privacy
     Cdp__Azure__ExportLedgerContainer: cosmos.containers.exports
+    Cdp__Azure__DeliveriesContainer: cosmos.containers.deliveries
     Cdp__Azure__BlobServiceUri: storage.blobEndpoint
     Cdp__Azure__RawEventsBlobContainer: blobContainers.rawEvents
     Cdp__Azure__ExportsBlobContainer: blobContainers.exports

@@ -2,12 +2,14 @@ using Azure.Messaging.EventHubs.Producer;
 using Azure.Storage.Blobs;
 using Cdp.Azure.Blobs;
 using Cdp.Azure.Cosmos;
+using Cdp.Azure.Destinations;
 using Cdp.Azure.Identity;
 using Cdp.Azure.Ingestion;
 using Cdp.Azure.Privacy;
 using Cdp.Azure.Profiles;
 using Cdp.Azure.Segments;
 using Cdp.Core;
+using Cdp.Core.Destinations;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
@@ -60,6 +62,7 @@ public static class AzureServiceCollectionExtensions
         services.AddSingleton<ITransientFaults, AzureTransientFaults>();
         AddPrivacy(services);
         AddSegments(services);
+        services.AddSingleton<IDeliveryQueue>(sp => new CosmosDeliveryQueue(sp.GetRequiredService<CosmosContainers>().Deliveries));
         return services;
     }
 

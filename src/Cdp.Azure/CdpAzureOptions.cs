@@ -58,6 +58,10 @@ public sealed class CdpAzureOptions
     [Required(ErrorMessage = "Cdp:Azure:ExportLedgerContainer is required (default exports)")]
     public string ExportLedgerContainer { get; set; } = "exports";
 
+    /// <summary>The delivery queue (pk <c>/destination</c>): audience deliveries waiting, sent, dead-lettered.</summary>
+    [Required(ErrorMessage = "Cdp:Azure:DeliveriesContainer is required (default deliveries)")]
+    public string DeliveriesContainer { get; set; } = "deliveries";
+
     /// <summary>Processed messageIds (pk <c>/id</c>); the container needs TTL on (default -1) so entries expire.</summary>
     [Required(ErrorMessage = "Cdp:Azure:DedupContainer is required (default dedup)")]
     public string DedupContainer { get; set; } = "dedup";

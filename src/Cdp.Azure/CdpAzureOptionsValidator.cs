@@ -32,11 +32,12 @@ internal sealed class CdpAzureOptionsValidator : IValidateOptions<CdpAzureOption
         {
             options.ProfilesContainer, options.IdentitiesContainer, options.EventsContainer,
             options.SegmentsContainer, options.SegmentMembersContainer, options.PrivacyContainer, options.DedupContainer, options.ExportLedgerContainer,
+            options.DeliveriesContainer,
         };
         if (containers.Distinct(StringComparer.Ordinal).Count() != containers.Length)
         {
             // Two ports sharing one container would read each other's documents as their own.
-            failures.Add("Cdp:Azure:*Container settings must name eight different Cosmos DB containers");
+            failures.Add("Cdp:Azure:*Container settings must name nine different Cosmos DB containers");
         }
 
         var blobContainers = new[]

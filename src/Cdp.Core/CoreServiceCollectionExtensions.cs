@@ -1,4 +1,5 @@
 using Cdp.Core.Consent;
+using Cdp.Core.Destinations;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
@@ -57,6 +58,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSegmentLanguage(configuration);
         services.AddMergeWorkflow();
         services.AddCdpSegments(configuration);
+        services.AddDestinations(configuration);
 
         services.AddCdpPrivacy(configuration);
         return services;

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Cdp.Core;
 using Cdp.Core.Identity;
 using Cdp.Local.Authorization;
+using Cdp.Local.Destinations;
 using Cdp.Local.Identity;
 using Cdp.Local.Import;
 using Cdp.Local.Ingestion;
@@ -55,6 +56,7 @@ public static class LocalHostServiceCollectionExtensions
         services.AddHostedService<OutboxProcessor>();
         services.AddCdpLocalPrivacyHosting();
         services.AddCdpLocalSegmentsHosting();
+        services.AddCdpLocalDestinationsHosting();
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, LocalJsonContext.Default);
@@ -80,6 +82,7 @@ public static class LocalHostServiceCollectionExtensions
         // Merges run on the local journaled workflow runner, which resumes unfinished ones at start-up.
         services.AddCdpLocalWorkflows(configuration);
         services.AddCdpLocalPrivacy(configuration);
+        services.AddCdpLocalDestinations();
         services.AddSingleton<WorkflowMergeScheduler>();
         services.AddSingleton(PendingMerges.Schema);
         services.AddSingleton<PendingMerges>();

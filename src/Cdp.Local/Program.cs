@@ -1,5 +1,6 @@
 using Cdp.Local;
 using Cdp.Local.Authorization;
+using Cdp.Local.Destinations;
 using Cdp.Local.Import;
 using Cdp.Local.Ingestion;
 using Cdp.Local.Privacy;
@@ -30,6 +31,7 @@ api.MapProfilesApi();
 api.MapConsentApi();
 api.MapPrivacyApi();
 api.MapSegmentsApi();
+api.MapDestinationsApi();
 await app.RunAsync();
 return 0;
 

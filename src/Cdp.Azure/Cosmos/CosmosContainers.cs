@@ -24,5 +24,7 @@ internal sealed class CosmosContainers(CosmosClient client, IOptions<CdpAzureOpt
 
     public Container ExportLedger => Get(_options.ExportLedgerContainer);
 
+    public Container Deliveries => Get(_options.DeliveriesContainer);
+
     private Container Get(string name) => client.GetContainer(_options.DatabaseName, name);
 }

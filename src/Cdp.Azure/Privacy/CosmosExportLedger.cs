@@ -43,11 +43,13 @@ internal sealed record ExportRecordDocument(
     DateTimeOffset ExportedAt,
     DocumentRef? File,
     string? ErasureRequestId,
-    DateTimeOffset? FlaggedAt)
+    DateTimeOffset? FlaggedAt,
+    IReadOnlyList<string>? Fields = null,
+    string? Segment = null)
 {
     public static ExportRecordDocument From(ExportRecord record) => new(
         CosmosExportLedger.DocumentId(record.Id), record.Id, record.ProfileId, record.Destination, record.ExportedAt, record.File,
-        record.ErasureRequestId, record.FlaggedAt);
+        record.ErasureRequestId, record.FlaggedAt, record.Fields, record.Segment);
 
-    public ExportRecord ToRecord() => new(RecordId, ProfileId, Destination, ExportedAt, File, ErasureRequestId, FlaggedAt);
+    public ExportRecord ToRecord() => new(RecordId, ProfileId, Destination, ExportedAt, File, ErasureRequestId, FlaggedAt, Fields, Segment);
 }

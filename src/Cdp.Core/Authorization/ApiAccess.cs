@@ -41,7 +41,7 @@ public static class ApiAccess
             return ApiRoles.PrivacyManage;
         }
 
-        if (Under(route, "/api/segments"))
+        if (Under(route, "/api/segments") || Under(route, "/api/destinations"))
         {
             return ApiRoles.SegmentsManage;
         }

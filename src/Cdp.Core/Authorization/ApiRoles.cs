@@ -12,7 +12,7 @@ public static class ApiRoles
     /// <summary>Change what a profile holds through the API (today: record consent answers).</summary>
     public const string ProfilesWrite = "Profiles.Write";
 
-    /// <summary>Define and activate segments (reserved for the segments API, so keys and app roles can be set up now).</summary>
+    /// <summary>Define and activate segments, and manage destinations (their dead letters and redrive).</summary>
     public const string SegmentsManage = "Segments.Manage";
 
     /// <summary>File, read and cancel privacy requests (OpenDSR) and read their results.</summary>

@@ -95,6 +95,8 @@ public interface IDocumentArea
 /// <param name="Id">Unique per profile and delivery, e.g. "{exportId}:{profileId}"; recording it again replaces it.</param>
 /// <param name="File">The file we wrote, if any.</param>
 /// <param name="ErasureRequestId">Set by erasure: the request that flagged this delivery for downstream deletion.</param>
+/// <param name="Fields">The names of the fields that left (e.g. userId, email), when the sender knows them.</param>
+/// <param name="Segment">The segment whose membership was sent, for audience deliveries.</param>
 public sealed record ExportRecord(
     string Id,
     string ProfileId,
@@ -102,7 +104,9 @@ public sealed record ExportRecord(
     DateTimeOffset ExportedAt,
     DocumentRef? File = null,
     string? ErasureRequestId = null,
-    DateTimeOffset? FlaggedAt = null);
+    DateTimeOffset? FlaggedAt = null,
+    IReadOnlyList<string>? Fields = null,
+    string? Segment = null);
 
 /// <summary>Port: the export ledger (what was sent where), read by profile id.</summary>
 public interface IExportLedger

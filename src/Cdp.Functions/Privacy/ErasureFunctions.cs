@@ -14,6 +14,7 @@ public sealed class ErasureFunctions(
     EraseTimelineActivity eraseTimeline,
     EraseProfileRecordsActivity eraseProfileRecords,
     FlagExportsActivity flagExports,
+    NotifyDestinationsActivity notifyDestinations,
     EraseIdentitiesActivity eraseIdentities,
     EraseProfilesActivity eraseProfiles,
     VerifyErasureActivity verify,
@@ -46,6 +47,10 @@ public sealed class ErasureFunctions(
     [Function(FlagExportsActivity.ActivityName)]
     public Task<ExportsFlagged> FlagExports([ActivityTrigger] PrivacyWorkflowInput input, CancellationToken cancellationToken) =>
         flagExports.RunAsync(input, cancellationToken);
+
+    [Function(NotifyDestinationsActivity.ActivityName)]
+    public Task<Dictionary<string, int>> NotifyDestinations([ActivityTrigger] PrivacyWorkflowInput input, CancellationToken cancellationToken) =>
+        notifyDestinations.RunAsync(input, cancellationToken);
 
     [Function(EraseIdentitiesActivity.ActivityName)]
     public Task<Dictionary<string, int>> EraseIdentities([ActivityTrigger] PrivacyWorkflowInput input, CancellationToken cancellationToken) =>

@@ -62,5 +62,16 @@ public sealed class CosmosExportLedgerTests
         Assert.Equal(new PartitionKey("p-1"), options!.PartitionKey);
     }
 
+    [Fact]
+    public void ExportRecordDocument_AudienceDelivery_KeepsTheFieldsAndSegmentSent()
+    {
+        var record = new ExportRecord("vip:p-1:crm:1", "p-1", "crm", Now, Fields: ["userId", "email"], Segment: "vip");
+
+        var back = ExportRecordDocument.From(record).ToRecord();
+
+        Assert.Equal(["userId", "email"], back.Fields!);
+        Assert.Equal("vip", back.Segment);
+    }
+
     private CosmosExportLedger Ledger() => new(_container.Object);
 }

@@ -140,7 +140,7 @@ public sealed class ErasureWorkflowTests
 
         var entries = await privacy.Audit.ListAsync(request.Id, CancellationToken.None);
         Assert.Equal(
-            ["submitted", "started", "resolved", "suppressed", "raw_events_rewritten", "timeline_erased", "exports_flagged", "identities_erased",
+            ["submitted", "started", "resolved", "suppressed", "raw_events_rewritten", "timeline_erased", "exports_flagged", "destinations_notified", "identities_erased",
                 "profiles_erased", "verified", "certificate_written", "completed"],
             entries.Select(e => e.Action).Distinct());
         Assert.Equal(PrivacyHarness.Actor, entries[0].ActorId);

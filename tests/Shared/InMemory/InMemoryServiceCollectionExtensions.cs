@@ -1,4 +1,5 @@
 using Cdp.Core.Authorization;
+using Cdp.Core.Destinations;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
@@ -37,6 +38,7 @@ internal static class InMemoryServiceCollectionExtensions
         Register<ISegmentStore, InMemorySegmentStore>(services, _ => new InMemorySegmentStore());
         Register<ISegmentMembers, InMemorySegmentMembers>(services, _ => new InMemorySegmentMembers());
         Register<IProfileScan, InMemoryProfileScan>(services, sp => new InMemoryProfileScan(sp.GetRequiredService<InMemoryProfileStore>()));
+        Register<IDeliveryQueue, InMemoryDeliveryQueue>(services, _ => new InMemoryDeliveryQueue());
         return services;
     }
 

@@ -102,6 +102,9 @@ public sealed class ErasureWorkflow(IOptions<PrivacyOptions> options) : IWorkflo
                 var flagged = await context.CallActivityAsync<ExportsFlagged>(FlagExportsActivity.ActivityName, input, retry);
                 Add(counts, flagged.Counts);
                 destinations.UnionWith(flagged.Destinations);
+
+                // Before identities and profiles go: the notice names the person as the destination knew them.
+                Add(counts, await context.CallActivityAsync<Dictionary<string, int>>(NotifyDestinationsActivity.ActivityName, input, retry));
                 Add(counts, await context.CallActivityAsync<Dictionary<string, int>>(EraseIdentitiesActivity.ActivityName, input, retry));
                 Add(counts, await context.CallActivityAsync<Dictionary<string, int>>(EraseProfilesActivity.ActivityName, input, retry));
             }

@@ -16,6 +16,7 @@ public static class ErasureWorkflowServiceCollectionExtensions
         services.AddWorkflowActivity<EraseTimelineActivity>();
         services.AddWorkflowActivity<EraseProfileRecordsActivity>();
         services.AddWorkflowActivity<FlagExportsActivity>();
+        services.AddWorkflowActivity<NotifyDestinationsActivity>();
         services.AddWorkflowActivity<EraseIdentitiesActivity>();
         services.AddWorkflowActivity<EraseProfilesActivity>();
         services.AddWorkflowActivity<VerifyErasureActivity>();

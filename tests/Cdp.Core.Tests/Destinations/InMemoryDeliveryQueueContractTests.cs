@@ -1,0 +1,10 @@
+using Cdp.Core.Destinations;
+using Cdp.Tests.Contract;
+using Cdp.Tests.InMemory;
+
+namespace Cdp.Core.Tests.Destinations;
+
+public sealed class InMemoryDeliveryQueueContractTests : DeliveryQueueContract
+{
+    protected override IDeliveryQueue CreateQueue() => new InMemoryDeliveryQueue();
+}
