@@ -2,6 +2,7 @@ using System.Net;
 using Cdp.Azure.Privacy;
 using Cdp.Core.Destinations;
 using Microsoft.Azure.Cosmos;
+using Cdp.Core.Segments;
 
 namespace Cdp.Azure.Destinations;
 

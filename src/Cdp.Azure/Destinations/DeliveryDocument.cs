@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
 using Cdp.Core.Destinations;
+using Cdp.Core.Segments;
 
 namespace Cdp.Azure.Destinations;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Cdp.Core.Identity;
 using Cdp.Core.Profiles;
+using Cdp.Core.Segments;
 
 namespace Cdp.Core.Destinations;
 

@@ -3,6 +3,7 @@ using Cdp.Core.Identity;
 using Cdp.Core.Privacy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Cdp.Core.Segments;
 
 namespace Cdp.Core.Destinations;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Cdp.Core.Segments;
 
 namespace Cdp.Core.Destinations;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Cdp.Core.Segments;
 
 namespace Cdp.Core.Destinations;
 

@@ -1,3 +1,4 @@
+using Cdp.Core.Segments;
 namespace Cdp.Core.Destinations;
 
 /// <summary>Where a queued delivery stands.</summary>

@@ -1,4 +1,4 @@
-using Cdp.Core.Destinations;
+using Cdp.Core.Segments.Rollups;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,7 +25,7 @@ public static class SegmentsServiceCollectionExtensions
 
         services.TryAddSingleton<IDestinationDirectory, NoDestinations>();
         services.TryAddSingleton<IAudienceActivation, NoAudienceActivation>();
-        services.TryAddSingleton<IRollupBackfill, NoRollupBackfill>();
+        services.TryAddSingleton<IRollupBackfill, TimelineRollupBackfill>();
         services.AddSingleton<SegmentMetrics>();
         services.AddSingleton<SegmentCatalog>();
         services.AddSingleton<IRollupPlanSource>(sp => sp.GetRequiredService<SegmentCatalog>());

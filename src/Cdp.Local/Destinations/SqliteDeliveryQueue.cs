@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cdp.Core.Destinations;
 using Cdp.Local.Storage;
 using Microsoft.Data.Sqlite;
+using Cdp.Core.Segments;
 
 namespace Cdp.Local.Destinations;
 

@@ -3,6 +3,7 @@ using Cdp.Azure.Destinations;
 using Cdp.Core.Destinations;
 using Microsoft.Azure.Cosmos;
 using Moq;
+using Cdp.Core.Segments;
 
 namespace Cdp.Azure.Tests.Destinations;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Cdp.Core.Destinations;
+using Cdp.Core.Segments;
 
 namespace Cdp.Core.Tests.Destinations;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Cdp.Core.Destinations;
+using Cdp.Core.Segments;
 
 namespace Cdp.Core.Tests.Destinations;
 

@@ -6,6 +6,7 @@ using Cdp.Core.Profiles;
 using Cdp.Core.Tests.Builders;
 using Cdp.Tests.InMemory;
 using Microsoft.Extensions.DependencyInjection;
+using Cdp.Core.Segments;
 
 namespace Cdp.Core.Tests.Destinations;
 

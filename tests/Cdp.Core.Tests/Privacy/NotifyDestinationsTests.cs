@@ -4,6 +4,7 @@ using Cdp.Core.Privacy;
 using Cdp.Core.Tests.Builders;
 using Cdp.Core.Tests.Destinations;
 using Microsoft.Extensions.DependencyInjection;
+using Cdp.Core.Segments;
 
 namespace Cdp.Core.Tests.Privacy;
 

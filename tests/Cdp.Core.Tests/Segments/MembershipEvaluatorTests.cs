@@ -2,6 +2,7 @@ using Cdp.Core.Consent;
 using Cdp.Core.Destinations;
 using Cdp.Core.Tests.Builders;
 using Cdp.Core.Tests.Consent;
+using Cdp.Core.Segments;
 
 namespace Cdp.Core.Tests.Segments;
 
@@ -86,7 +87,7 @@ public sealed class MembershipEvaluatorTests
     public async Task Refresh_WindowPassed_ExitsOnceAndLeavesTheIndex()
     {
         using var s = new SegmentHarness();
-        await s.SaveAsync("recent", """{"lastSeenWithinDays":1}""", "crm");
+        await s.SaveAsync("recent", """{"trait":"computed.lastSeen","op":"gte","value":"-P1D"}""", "crm");
         await s.Cdp.ProcessAsync(ProUser("u1", "m1").Timestamp(s.Cdp.Time.GetUtcNow()));
 
         s.Cdp.Time.Advance(TimeSpan.FromDays(2));

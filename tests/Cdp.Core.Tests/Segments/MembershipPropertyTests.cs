@@ -3,6 +3,7 @@ using Cdp.Core.Destinations;
 using Cdp.Core.Tests.Builders;
 using Cdp.Core.Tests.Consent;
 using CsCheck;
+using Cdp.Core.Segments;
 
 namespace Cdp.Core.Tests.Segments;
 
@@ -24,7 +25,7 @@ public sealed class MembershipPropertyTests
         await AnyStep.Array[1, 30].SampleAsync(async steps =>
         {
             using var s = new SegmentHarness();
-            await s.SaveAsync("active-pro", """{"all":[{"trait":"plan","op":"eq","value":"pro"},{"lastSeenWithinDays":1}]}""", "crm", "stats");
+            await s.SaveAsync("active-pro", """{"all":[{"trait":"plan","op":"eq","value":"pro"},{"trait":"computed.lastSeen","op":"gte","value":"-P1D"}]}""", "crm", "stats");
             for (var i = 0; i < steps.Length; i++)
             {
                 await RunAsync(s, steps[i], i);

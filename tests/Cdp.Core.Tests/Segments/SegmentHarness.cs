@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Cdp.Core.Tests.Segments;
 
 /// <summary>
-/// Core with segments: the test compiler in place of the language, two destinations (<c>crm</c> needs marketing,
+/// Core with segments (the real language), two destinations (<c>crm</c> needs marketing,
 /// <c>stats</c> needs analytics) and an activation that records every delivery handed to it.
 /// </summary>
 internal sealed class SegmentHarness : IDisposable
@@ -25,7 +25,6 @@ internal sealed class SegmentHarness : IDisposable
     public SegmentHarness() =>
         Cdp = new CoreHarness().WithServices(services =>
         {
-            services.AddSingleton<ISegmentCompiler, TestSegmentCompiler>();
             services.Replace(ServiceDescriptor.Singleton<IDestinationDirectory>(new TestDestinations(Crm, Stats)));
             services.Replace(ServiceDescriptor.Singleton<IAudienceActivation>(Activation));
         });

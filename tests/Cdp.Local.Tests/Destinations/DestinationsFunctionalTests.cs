@@ -3,6 +3,7 @@ using Cdp.Core.Destinations;
 using Cdp.Local.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Cdp.Core.Segments;
 
 namespace Cdp.Local.Tests.Destinations;
 

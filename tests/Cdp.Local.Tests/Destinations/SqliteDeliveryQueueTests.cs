@@ -1,5 +1,6 @@
 using Cdp.Core.Destinations;
 using Cdp.Local.Destinations;
+using Cdp.Core.Segments;
 
 namespace Cdp.Local.Tests.Destinations;
 

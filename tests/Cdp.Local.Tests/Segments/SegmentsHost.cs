@@ -25,7 +25,6 @@ public sealed class SegmentsHost : IDisposable
         {
             TestServices = services =>
             {
-                services.AddSingleton<ISegmentCompiler, TestSegmentCompiler>();
                 services.Replace(ServiceDescriptor.Singleton<IDestinationDirectory>(
                     new TestDestinations(new DestinationSummary("crm", "webhook", [ConsentOptions.Marketing]))));
                 services.Replace(ServiceDescriptor.Singleton<IAudienceActivation>(Activation));

@@ -1,5 +1,6 @@
 using Cdp.Core.Destinations;
 using static Cdp.Tests.Contract.ContractData;
+using Cdp.Core.Segments;
 
 namespace Cdp.Tests.Contract;
 

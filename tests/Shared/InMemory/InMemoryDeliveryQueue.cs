@@ -1,4 +1,5 @@
 using Cdp.Core.Destinations;
+using Cdp.Core.Segments;
 
 namespace Cdp.Tests.InMemory;
 

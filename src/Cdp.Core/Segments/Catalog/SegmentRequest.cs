@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Cdp.Core.Destinations;
 
 namespace Cdp.Core.Segments;
 

@@ -1,5 +1,4 @@
 using Cdp.Core.Consent;
-using Cdp.Core.Destinations;
 using Cdp.Core.Profiles;
 
 namespace Cdp.Core.Segments;

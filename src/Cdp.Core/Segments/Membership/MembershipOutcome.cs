@@ -1,4 +1,3 @@
-using Cdp.Core.Destinations;
 
 namespace Cdp.Core.Segments;
 

@@ -1,4 +1,3 @@
-using Cdp.Core.Destinations;
 using Cdp.Core.Profiles;
 
 namespace Cdp.Core.Segments;

@@ -37,6 +37,16 @@ public sealed class RollupRecorder(IOptions<ProfileOptions> profileOptions)
         }
 
         AddSums(day, e);
+        if (profile.Computed.EventCount == 1)
+        {
+            // A person's first event: every filter in use has seen all of their events, so none needs a backfill.
+            var first = RollupDays.EventKey(e.Timestamp ?? e.ReceivedAt ?? profile.UpdatedAt, e.ReceivedAt);
+            foreach (var filter in plan.Filters)
+            {
+                profile.Rollups.Backfilled.TryAdd(filter.Key, first);
+            }
+        }
+
         Prune(profile.Rollups, plan.KeepDays);
     }
 

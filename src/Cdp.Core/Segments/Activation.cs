@@ -1,4 +1,4 @@
-namespace Cdp.Core.Destinations;
+namespace Cdp.Core.Segments;
 
 /// <summary>
 /// One membership change to send to one destination. Holds ids only (raw identifiers stay in the profile document):
