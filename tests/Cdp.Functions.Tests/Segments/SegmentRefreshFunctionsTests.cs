@@ -7,6 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cdp.Functions.Tests.Segments;
 
@@ -50,16 +51,28 @@ public sealed class SegmentRefreshFunctionsTests
         using var harness = Harness(out var clock);
         await using var durable = await DurableFunctionsHost.StartAsync(harness);
 
-        // Thirty seconds into a slot of the five-minute schedule, then a minute later: the same slot.
-        clock.SetUtcNow(harness.Get<SegmentRefreshStarter>().NextSlot(clock.GetUtcNow()).AddSeconds(30));
         var first = await FireTimerAsync(harness, durable, clock);
         clock.Advance(TimeSpan.FromMinutes(1));
-        var second = await FireTimerAsync(harness, durable, clock);
+        await harness.Create<SegmentRefreshFunctions>().Schedule(new TimerInfo(), durable.Client, CancellationToken.None);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, first.RuntimeStatus);
-        Assert.Equal(first.InstanceId, second.InstanceId);
-        Assert.Equal(first.CreatedAt, second.CreatedAt);
-        Assert.StartsWith("segment-refresh-", first.InstanceId, StringComparison.Ordinal);
+        Assert.Equal(first.CreatedAt, (await durable.WaitAsync(first.InstanceId)).CreatedAt);
+        Assert.Single(await ListInstancesAsync(durable));
+    }
+
+    [Fact]
+    public async Task Timer_FiredHalfASecondBeforeItsSlot_StartsThatSlotNotThePreviousOne()
+    {
+        using var harness = Harness(out var clock);
+        await using var durable = await DurableFunctionsHost.StartAsync(harness);
+        var previous = await FireTimerAsync(harness, durable, clock);
+
+        // The Functions host's timer can fire a moment early (clock skew): it still starts the slot it fired for.
+        var next = await FireTimerAsync(harness, durable, clock, lateBy: TimeSpan.FromMilliseconds(-500));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, next.RuntimeStatus);
+        Assert.NotEqual(previous.InstanceId, next.InstanceId);
+        Assert.Equal(2, (await ListInstancesAsync(durable)).Count);
     }
 
     [Fact]
@@ -91,16 +104,34 @@ public sealed class SegmentRefreshFunctionsTests
         return harness;
     }
 
+    private static async Task<List<OrchestrationMetadata>> ListInstancesAsync(DurableFunctionsHost durable)
+    {
+        var instances = new List<OrchestrationMetadata>();
+        await foreach (var instance in durable.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "segment-refresh-" }))
+        {
+            instances.Add(instance);
+        }
+
+        return instances;
+    }
+
     /// <summary>What the Event Hubs trigger does with a batch.</summary>
     private static Task ProcessAsync(FunctionsHarness harness, DurableFunctionsHost durable, params string[] messages) =>
         harness.Create<ProcessEventsFunction>().Run(
             messages, durable.Client, HubMessages.Context("0", 1, messages.Length, harness.Get<TimeProvider>().GetUtcNow()), CancellationToken.None);
 
-    /// <summary>Fires the timer as the Functions host does, then waits (bounded) for the refresh of the slot due now.</summary>
-    private static async Task<OrchestrationMetadata> FireTimerAsync(FunctionsHarness harness, DurableFunctionsHost durable, TimeProvider clock)
+    /// <summary>
+    /// Moves the clock to <paramref name="lateBy"/> after the next slot of the five-minute schedule (negative: before it),
+    /// fires the timer as the Functions host does, and waits (bounded) for that slot's refresh.
+    /// </summary>
+    private static async Task<OrchestrationMetadata> FireTimerAsync(
+        FunctionsHarness harness, DurableFunctionsHost durable, FakeTimeProvider clock, TimeSpan? lateBy = null)
     {
+        var slot = harness.Get<SegmentRefreshStarter>().NextSlot(clock.GetUtcNow());
+        clock.SetUtcNow(slot + (lateBy ?? TimeSpan.FromSeconds(30)));
         await harness.Create<SegmentRefreshFunctions>().Schedule(new TimerInfo(), durable.Client, CancellationToken.None);
-        var slot = harness.Get<SegmentRefreshStarter>().LatestSlot(clock.GetUtcNow());
-        return await durable.WaitAsync(SegmentRefreshSchedule.InstanceId(slot));
+        var instanceId = SegmentRefreshSchedule.InstanceId(slot);
+        Assert.True(await durable.Client.GetInstanceAsync(instanceId) is not null, $"the timer did not start {instanceId}");
+        return await durable.WaitAsync(instanceId);
     }
 }
