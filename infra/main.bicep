@@ -245,7 +245,7 @@ module functionApp 'app/functionapp.bicep' = {
     authClientId: authClientId
     authTenantId: authTenantId
     taskHubName: 'cdp'
-    segmentRefreshSchedule: '0 */15 * * * *'
+    segmentRefreshSchedule: '0 */5 * * * *'
     workflowPurgeSchedule: '0 */10 * * * *'
     deliverySchedule: '*/10 * * * * *'
     source: {

@@ -19,6 +19,9 @@ public sealed class AuthorizationParityTests : IDisposable
         { "PUT", "/api/profiles/p-nobody/consent", "reader", 403, "Profiles.Write" },
         { "GET", "/api/privacy/discovery", "reader", 403, "Privacy.Manage" },
         { "GET", "/api/profiles/p-nobody/events", "compliance", 403, "Profiles.Read" },
+        { "GET", "/api/segments", "anonymous", 401, "Segments.Manage" },
+        { "PUT", "/api/segments/guarded", "reader", 403, "Segments.Manage" },
+        { "GET", "/api/profiles/p-nobody/segments", "compliance", 403, "Profiles.Read" },
     };
 
     [Theory]

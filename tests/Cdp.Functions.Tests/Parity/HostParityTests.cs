@@ -83,10 +83,24 @@ public sealed class HostParityTests : IDisposable
             ["privacy list bad page size"] = new ParityRequest("GET", "/api/privacy/requests?page_size=0") { AsCompliance = true },
             ["privacy submit invalid"] = new ParityRequest("POST", "/api/privacy/requests", Encoding.UTF8.GetBytes("""{"regulation":"gdpr","subject_request_type":"erasure"}""")) { AsCompliance = true },
             ["privacy submit wrong media type"] = new ParityRequest("POST", "/api/privacy/requests", Encoding.UTF8.GetBytes("{}"), "text/plain") { AsCompliance = true },
+            ["segments none yet"] = new ParityRequest("GET", "/api/segments"),
+            ["segment unknown"] = new ParityRequest("GET", "/api/segments/nobody"),
+            ["segment delete unknown"] = new ParityRequest("DELETE", "/api/segments/nobody"),
+            ["segment members unknown"] = new ParityRequest("GET", "/api/segments/nobody/members"),
+            ["segment members bad page size"] = new ParityRequest("GET", "/api/segments/nobody/members?pageSize=0"),
+            ["segment put bad key and definition"] = Segment("PUT", "/api/segments/Bad_Key", """{"name":"x","definition":{"all":[{"trait":"plan","op":"near","value":1},{"event":"A","within":"P0D"}]}}"""),
+            ["segment put not JSON"] = Segment("PUT", "/api/segments/broken", """{"name":"""),
+            ["segment put wrong media type"] = Segment("PUT", "/api/segments/plain", """{"name":"x","definition":{"consent":"marketing"}}""", "text/plain"),
+            ["segment preview invalid"] = Segment("POST", "/api/segments/preview", """{"definition":{"any":[]}}"""),
+            ["segment preview nobody"] = Segment("POST", "/api/segments/preview", """{"definition":{"trait":"plan","op":"eq","value":"pro"}}"""),
+            ["profile segments unknown"] = new ParityRequest("GET", "/api/profiles/p-nobody/segments"),
         };
 
         private static ParityRequest Ingest(string path, string json, string contentType = "application/json") =>
             new("POST", path, Encoding.UTF8.GetBytes(json), contentType) { Headers = new() { ["Authorization"] = Basic } };
+
+        private static ParityRequest Segment(string method, string path, string json, string contentType = "application/json") =>
+            new(method, path, Encoding.UTF8.GetBytes(json), contentType);
 
         private static ParityRequest Compressed(string encoding, string json)
         {

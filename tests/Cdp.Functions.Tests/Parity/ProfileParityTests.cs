@@ -81,11 +81,11 @@ public sealed partial class ProfileParityTests : IDisposable
     private static string Id(string profileJson) => System.Text.Json.JsonDocument.Parse(profileJson).RootElement.GetProperty("id").GetString()!;
 
     private static string Normalize(string json) =>
-        SourceId().Replace(Day().Replace(ArchiveHour().Replace(Timestamp().Replace(json, "<time>"), "<hour>/"), "\"<day>\""), "\"$1\":\"<source>\"");
+        SourceId().Replace(ArchiveHour().Replace(RollupDay().Replace(Timestamp().Replace(json, "<time>"), "\"<day>\":"), "<hour>/"), "\"$1\":\"<source>\"");
 
-    /// <summary>Rollup days ("yyyy-MM-dd") follow each host's clock as the received times do.</summary>
-    [GeneratedRegex("\"\\d{4}-\\d{2}-\\d{2}\"")]
-    private static partial Regex Day();
+    /// <summary>Event rollups are keyed by the UTC day each host's clock put the events on.</summary>
+    [GeneratedRegex("""\"\d{4}-\d{2}-\d{2}\":""")]
+    private static partial Regex RollupDay();
 
     /// <summary>Raw archive paths start with the hour the batch was received (yyyy/MM/dd/HH/).</summary>
     [GeneratedRegex(@"\d{4}/\d{2}/\d{2}/\d{2}/")]

@@ -13,8 +13,19 @@ public sealed class SegmentRefreshStarter(IWorkflowClient workflows, IOptions<Se
     public Task<WorkflowInstance> StartSlotAsync(DateTimeOffset slot, CancellationToken cancellationToken) =>
         workflows.StartAsync(SegmentRefreshWorkflow.WorkflowName, SegmentRefreshSchedule.InstanceId(slot), new SegmentRefreshRequest("schedule"), cancellationToken);
 
-    /// <summary>The refresh of the latest slot at or before now: what a timer that just fired starts (Azure's timer trigger).</summary>
-    public Task<WorkflowInstance> StartDueAsync(CancellationToken cancellationToken) => StartSlotAsync(LatestSlot(time.GetUtcNow()), cancellationToken);
+    /// <summary>
+    /// How early a timer may fire and still be taken for the coming slot. Azure's timer trigger can fire a little before its
+    /// occurrence (clock skew; the WebJobs timer listener allows for under a second); read as "the latest slot at or before
+    /// now", that firing would name the previous slot, which already ran, and skip this one.
+    /// </summary>
+    public static readonly TimeSpan EarlyFiring = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The refresh of the slot due now: what a timer that just fired starts (Azure's timer trigger). That is the latest slot
+    /// at or before now, or one at most <see cref="EarlyFiring"/> ahead.
+    /// </summary>
+    public Task<WorkflowInstance> StartDueAsync(CancellationToken cancellationToken) =>
+        StartSlotAsync(LatestSlot(time.GetUtcNow() + EarlyFiring), cancellationToken);
 
     /// <summary>A refresh now, outside the schedule (<c>POST /api/segments/refresh</c>).</summary>
     public Task<WorkflowInstance> StartNowAsync(CancellationToken cancellationToken)
