@@ -1,15 +1,15 @@
 using Cdp.Local;
-using Cdp.Local.Authorization;
-using Cdp.Local.Destinations;
+using Cdp.Local.Demo;
 using Cdp.Local.Import;
-using Cdp.Local.Ingestion;
-using Cdp.Local.Privacy;
-using Cdp.Local.Profiles;
-using Cdp.Local.Segments;
 
 if (args is ["import", .. var importArgs])
 {
     return await ImportCommand.RunAsync(importArgs, Console.Out, Console.Error);
+}
+
+if (args is ["demo", .. var demoArgs])
+{
+    return await DemoCommand.RunAsync(demoArgs, Console.Out, Console.Error, CancellationToken.None);
 }
 
 LocalHostDefaults.PreferPollingFileWatcher();
@@ -22,16 +22,7 @@ if (LocalHostDefaults.HasNoListenAddress(builder.Configuration))
 builder.Services.AddCdpLocal(builder.Configuration);
 
 var app = builder.Build();
-app.MapIngestionApi();
-app.MapHealthApi();
-
-// Everything under /api needs a role (Core's ApiAccess): map management capabilities into this group only.
-var api = app.MapAuthorizedApi();
-api.MapProfilesApi();
-api.MapConsentApi();
-api.MapPrivacyApi();
-api.MapSegmentsApi();
-api.MapDestinationsApi();
+app.MapCdpLocal();
 await app.RunAsync();
 return 0;
 

@@ -44,6 +44,37 @@ public sealed class WebhookSignerTests
         Assert.Equal("msg_1", headers["webhook-id"]);
     }
 
+    [Fact]
+    public void Verify_SpecificationExampleWithinTolerance_Holds()
+    {
+        Assert.True(WebhookSigner.Verify(SpecSecret, SpecId, "1614265330", "v1,bm9ldHUjKzFob2VudXRob2VodWUzMjRvdWVvdW9ldQo= " + SpecSignature,
+            Encoding.UTF8.GetBytes(SpecBody), SpecTimestamp.AddMinutes(4), WebhookSigner.DefaultTolerance));
+    }
+
+    [Theory]
+    [InlineData(SpecId, "1614265330", SpecBody + " ", 0)]
+    [InlineData("msg_other", "1614265330", SpecBody, 0)]
+    [InlineData(SpecId, "1614265331", SpecBody, 0)]
+    [InlineData(SpecId, "not-a-time", SpecBody, 0)]
+    [InlineData(SpecId, "1614265330", SpecBody, 6)]
+    [InlineData(SpecId, "1614265330", SpecBody, -6)]
+    public void Verify_AlteredOrStaleMessage_Fails(string id, string timestamp, string body, int minutesLater)
+    {
+        Assert.False(WebhookSigner.Verify(SpecSecret, id, timestamp, SpecSignature, Encoding.UTF8.GetBytes(body),
+            SpecTimestamp.AddMinutes(minutesLater), WebhookSigner.DefaultTolerance));
+    }
+
+    [Fact]
+    public void Verify_ReferenceLibrarySignature_Holds()
+    {
+        var at = new DateTimeOffset(2026, 12, 6, 1, 2, 3, TimeSpan.Zero);
+        const string body = """{"batch":[{"type":"track","event":"Audience Exited"}]}""";
+        var signature = new StandardWebhook(SpecSecret).Sign("d-1", at, body);
+
+        Assert.True(WebhookSigner.Verify(SpecSecret, "d-1", at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            signature, Encoding.UTF8.GetBytes(body), at, WebhookSigner.DefaultTolerance));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")]
