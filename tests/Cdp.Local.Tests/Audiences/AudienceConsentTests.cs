@@ -41,6 +41,12 @@ public sealed class AudienceConsentTests
 
         // Operators see it on the Cdp.Segments meter (dotnet-counters, OpenTelemetry): held back from a destination by consent.
         Assert.True(filtered.Total >= 1, "cdp.segments.filtered_by_consent counted noor");
+
+        // Held back, not forgotten: once noor says yes (the consent API), the destination gets them.
+        var granted = await host.SendAsync(HttpMethod.Put, $"/api/profiles/{profileId}/consent", """{"source":"preference-center","purposes":{"marketing":true}}""");
+        Assert.True(granted.Status == HttpStatusCode.OK, granted.ToString());
+        var entered = await receiver.WaitForEventAsync(e => e.Is("Audience Entered", "noor"), "noor's Audience Entered once they consented");
+        Assert.Equal(("pro", $"pro:{profileId}:crm:2"), (entered.AudienceKey(), entered.MessageId()));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using Cdp.Local.Tests.Infrastructure;
 using Cdp.Local.Tests.Privacy;
+using Microsoft.AspNetCore.Http;
 
 namespace Cdp.Local.Tests.Audiences;
 
@@ -46,5 +47,34 @@ public sealed class AudienceErasureTests
         Assert.Single(members);
         await host.WaitForDrainedAsync("crm");
         Assert.Equal(["Audience Entered", "delete"], receiver.Requests.SelectMany(r => r.Events).Where(e => e.UserId() == "zoe").Select(e => e.Event() ?? e.Type()));
+    }
+
+    [Fact]
+    public async Task Erasure_WhileTheEntryIsStillBeingRetried_TheEntryIsNeverDelivered()
+    {
+        await using var receiver = await AudienceReceiver.StartAsync();
+        receiver.FailEverything(StatusCodes.Status503ServiceUnavailable);
+        await using var host = AudienceHost.Start(AudienceHost.Webhook("crm", receiver.Url, maxAttempts: 50));
+        var privacy = new PrivacyClient(host.Client.Http, LocalHostFactory.AdminKey);
+        await host.PutSegmentAsync("pro", """{"trait":"plan","op":"eq","value":"pro"}""", "crm");
+        await host.IngestAsync("/v1/identify", AudienceCalls.Identify("xia", "xia-identify-1", plan: "pro", marketing: true, email: "xia@example.com"));
+        await receiver.WaitForRequestsAsync(1, "a first, refused, try of xia's entry");
+
+        var requestId = Guid.NewGuid().ToString();
+        var submitted = await privacy.SubmitAsync(OpenDsrBodies.Body(requestId, "erasure", new Dictionary<string, string> { ["email"] = "xia@example.com" }));
+        Assert.True(submitted.Status == HttpStatusCode.Created, submitted.ToString());
+        var completed = await privacy.WaitForStatusAsync(requestId, "completed");
+        receiver.Recover();
+
+        // Someone who qualifies after the receiver is back is queued after xia's entry: once theirs arrived and nothing is
+        // queued, xia's would have arrived too, had the erasure left it in the queue.
+        await host.IngestAsync("/v1/identify", AudienceCalls.Identify("wes", "wes-identify-1", plan: "pro", marketing: true));
+        await receiver.WaitForEventAsync(e => e.Is("Audience Entered", "wes"), "wes's Audience Entered");
+        await host.WaitForDrainedAsync("crm");
+
+        Assert.DoesNotContain(receiver.DeliveredEvents, e => e.UserId() == "xia");
+        Assert.Empty((await host.Client.GetAsync("/api/destinations/crm/dead-letters")).Json!["deadLetters"]!.AsArray());
+        var certificate = await privacy.GetAsync(completed["certificate_url"]!.GetValue<string>());
+        Assert.True(certificate.Json!["verification"]!["clean"]!.GetValue<bool>(), certificate.ToString());
     }
 }

@@ -65,6 +65,41 @@ public sealed class AudienceMembershipTests
     }
 
     [Fact]
+    public async Task Track_LinksTwoMembersIntoOnePerson_OneMemberListedAndNothingMoreSent()
+    {
+        await using var receiver = await AudienceReceiver.StartAsync();
+        await using var host = AudienceHost.Start(AudienceHost.Webhook("crm", receiver.Url));
+        await host.PutSegmentAsync("pro", Pro, "crm");
+
+        // The same person twice: browsing anonymously on one device, signed in on another; each qualifies and is sent.
+        var browsing = AudienceCalls.Identify("unused", "bo-anon-identify-1", plan: "pro", marketing: true);
+        browsing.Remove("userId");
+        browsing["anonymousId"] = "bo-device-1";
+        await host.IngestAsync("/v1/identify", browsing);
+        await host.IngestAsync("/v1/identify", AudienceCalls.Identify("bo", "bo-identify-1", plan: "pro", marketing: true));
+        await Poll.UntilAsync(() => Task.FromResult(receiver.DeliveredEvents.Count), n => n == 2, "both profiles' Audience Entered");
+        Assert.Equal(2, (await host.MembersAsync("pro")).Count);
+
+        // Signing in on the first device links them: one person.
+        var link = AudienceCalls.Track("bo", "bo-link-1", "Signed In");
+        link["anonymousId"] = "bo-device-1";
+        await host.IngestAsync("/v1/track", link);
+        var person = await Poll.UntilAsync(
+            async () => (await host.Client.FindProfileAsync("userId", "bo"))?.Id() is { } known
+                && (await host.Client.FindProfileAsync("anonymousId", "bo-device-1"))?.Id() == known ? known : null,
+            id => id is not null, "the two profiles to be merged");
+
+        var members = await Poll.UntilAsync(() => host.MembersAsync("pro"), m => m.Count == 1, "one member for the one person", TimeSpan.FromSeconds(5));
+        Assert.Equal([person!], members);
+        Assert.Equal(1, (await host.Client.GetAsync("/api/segments/pro")).Json!["memberCount"]!.GetValue<long>());
+        await host.WaitForDrainedAsync("crm");
+        Assert.Equal(["Audience Entered", "Audience Entered"], receiver.Requests.SelectMany(r => r.Events).Select(e => e.Event()));
+        var standing = (await host.StandingAsync(person!, "pro"))!;
+        Assert.True(standing["member"]!.GetValue<bool>());
+        Assert.Equal(["crm"], standing["sentTo"]!.AsArray().Select(d => d!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Refresh_TimeCarriedThePersonOutOfTheWindow_MemberGoneAndOneAudienceExitedArrives()
     {
         var clock = new AdjustableClock();
