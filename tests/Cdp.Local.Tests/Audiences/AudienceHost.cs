@@ -141,7 +141,14 @@ internal sealed class AudienceHost : IAsyncDisposable
 internal static class AudienceCalls
 {
     /// <summary>An identify with traits, and the person's answer on marketing when <paramref name="marketing"/> is given.</summary>
-    public static JsonObject Identify(string userId, string messageId, string? plan = null, bool? marketing = null, string? email = null)
+    public static JsonObject Identify(string userId, string messageId, string? plan = null, bool? marketing = null, string? email = null) =>
+        Identify(new JsonObject { ["userId"] = userId }, messageId, plan, marketing, email);
+
+    /// <summary>An identify from a visitor not signed in: an anonymousId only.</summary>
+    public static JsonObject AnonymousIdentify(string anonymousId, string messageId, string? plan = null, bool? marketing = null) =>
+        Identify(new JsonObject { ["anonymousId"] = anonymousId }, messageId, plan, marketing, null);
+
+    private static JsonObject Identify(JsonObject who, string messageId, string? plan, bool? marketing, string? email)
     {
         var traits = new JsonObject();
         if (plan is not null)
@@ -154,7 +161,9 @@ internal static class AudienceCalls
             traits["email"] = email;
         }
 
-        return WithConsent(new JsonObject { ["userId"] = userId, ["messageId"] = messageId, ["traits"] = traits }, marketing);
+        who["messageId"] = messageId;
+        who["traits"] = traits;
+        return WithConsent(who, marketing);
     }
 
     public static JsonObject Track(string userId, string messageId, string eventName, bool? marketing = null, string? timestamp = null)

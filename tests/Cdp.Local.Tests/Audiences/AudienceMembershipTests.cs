@@ -72,10 +72,7 @@ public sealed class AudienceMembershipTests
         await host.PutSegmentAsync("pro", Pro, "crm");
 
         // The same person twice: browsing anonymously on one device, signed in on another; each qualifies and is sent.
-        var browsing = AudienceCalls.Identify("unused", "bo-anon-identify-1", plan: "pro", marketing: true);
-        browsing.Remove("userId");
-        browsing["anonymousId"] = "bo-device-1";
-        await host.IngestAsync("/v1/identify", browsing);
+        await host.IngestAsync("/v1/identify", AudienceCalls.AnonymousIdentify("bo-device-1", "bo-anon-identify-1", plan: "pro", marketing: true));
         await host.IngestAsync("/v1/identify", AudienceCalls.Identify("bo", "bo-identify-1", plan: "pro", marketing: true));
         await Poll.UntilAsync(() => Task.FromResult(receiver.DeliveredEvents.Count), n => n == 2, "both profiles' Audience Entered");
         Assert.Equal(2, (await host.MembersAsync("pro")).Count);
