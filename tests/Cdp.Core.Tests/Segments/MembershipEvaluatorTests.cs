@@ -84,6 +84,21 @@ public sealed class MembershipEvaluatorTests
     }
 
     [Fact]
+    public async Task Merge_TwoRecordsAlreadyIn_IndexListsOnlyTheSurvivorBeforeAnyRefresh()
+    {
+        using var s = new SegmentHarness();
+        await s.SaveAsync("pro", Pro, "crm");
+        await s.Cdp.ProcessAsync(EventBuilder.Identify().AnonymousId("a1").MessageId("m1").Trait("plan", "pro").Preferences((ConsentOptions.Marketing, true)));
+        await s.Cdp.ProcessAsync(ProUser("u1", "m2"));
+
+        await s.Cdp.ProcessAsync(EventBuilder.Track("Logged In").UserId("u1").AnonymousId("a1").MessageId("m3"));
+        await s.Cdp.RunMergesAsync();
+
+        var survivor = await s.ProfileAsync("u1");
+        Assert.Equal([survivor.Id], s.Members.All.Select(m => m.ProfileId));
+    }
+
+    [Fact]
     public async Task Refresh_WindowPassed_ExitsOnceAndLeavesTheIndex()
     {
         using var s = new SegmentHarness();

@@ -1,11 +1,16 @@
 using Cdp.Core.Profiles;
+using Cdp.Core.Segments;
 using Cdp.Core.Workflows;
 using Microsoft.Extensions.Options;
 
 namespace Cdp.Core.Identity;
 
-/// <summary>Folds the tombstoned loser's data into the live survivor (survivorship rules); idempotent through the history.</summary>
-public sealed class FoldProfileActivity(LiveProfiles live, IProfileStore profiles, ProfileMerger merger, IOptions<IdentityOptions> options, TimeProvider time)
+/// <summary>
+/// Folds the tombstoned loser's data into the live survivor (survivorship rules); idempotent through the history. The
+/// segment members index then follows the fold: the loser's rows go, the survivor's standings are listed.
+/// </summary>
+public sealed class FoldProfileActivity(
+    LiveProfiles live, IProfileStore profiles, ProfileMerger merger, MembershipSync membership, IOptions<IdentityOptions> options, TimeProvider time)
     : IActivity<MergeStep, bool>
 {
     public const string ActivityName = "FoldProfile";
@@ -23,6 +28,8 @@ public sealed class FoldProfileActivity(LiveProfiles live, IProfileStore profile
                 ?? throw new InvalidOperationException($"survivor {input.SurvivorId} does not exist");
             if (ProfileMerger.HasMerged(survivor.Value, loser.Value.Id))
             {
+                // Folded already (this step retried after a crash): the index may not have followed yet.
+                await membership.MergedAsync(survivor.Value, loser.Value.Id, cancellationToken);
                 return false;
             }
 
@@ -33,12 +40,15 @@ public sealed class FoldProfileActivity(LiveProfiles live, IProfileStore profile
             try
             {
                 await profiles.ReplaceAsync(survivor.Value, survivor.ETag, cancellationToken);
-                return true;
             }
             catch (ConcurrencyConflictException) when (attempt < 20)
             {
                 // Ingestion wrote the survivor meanwhile: read it again and fold again.
+                continue;
             }
+
+            await membership.MergedAsync(survivor.Value, loser.Value.Id, cancellationToken);
+            return true;
         }
     }
 }

@@ -45,4 +45,39 @@ public sealed class MembershipSync(
             await members.RemoveAsync(key, profile.Id, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Call once <paramref name="loserId"/> has been folded into <paramref name="survivor"/> (as now stored). A merge moves
+    /// standings without evaluating them (<see cref="Profiles.ProfileMerger"/>), so nothing else tells the index: without this
+    /// the tombstone stayed listed beside the survivor, one person counted twice until the next refresh (found by the
+    /// audience acceptance tests). Idempotent, so a merge step retried after a crash may call it again.
+    /// </summary>
+    public async Task MergedAsync(Profile survivor, string loserId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(survivor);
+        await members.RemoveProfileAsync(loserId, cancellationToken);
+        await ReconcileIndexAsync(survivor, cancellationToken);
+    }
+
+    /// <summary>
+    /// Brings the index rows of <paramref name="profile"/> in line with its standings: a row for each segment it is a member
+    /// of, none for the rest. Repairs what a crash between a profile write and its index update left behind.
+    /// </summary>
+    public async Task ReconcileIndexAsync(Profile profile, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        var listed = (await members.SegmentsOfAsync(profile.Id, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, standing) in profile.Segments)
+        {
+            if (standing.Member && !listed.Contains(key))
+            {
+                await members.UpsertAsync(new SegmentMember(key, profile.Id, standing.Since, standing.Seq), cancellationToken);
+            }
+        }
+
+        foreach (var key in listed.Where(k => profile.Segments.GetValueOrDefault(k) is not { Member: true }))
+        {
+            await members.RemoveAsync(key, profile.Id, cancellationToken);
+        }
+    }
 }

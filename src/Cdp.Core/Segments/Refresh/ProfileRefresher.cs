@@ -51,27 +51,9 @@ public sealed class ProfileRefresher(
                 await membership.PublishAsync(profile, outcome, cancellationToken);
             }
 
-            await ReconcileIndexAsync(profile, cancellationToken);
+            await membership.ReconcileIndexAsync(profile, cancellationToken);
             return new SegmentRefreshCounts(1, outcome.Entered.Count, outcome.Exited.Count, outcome.Changed || backfilled ? 1 : 0,
                 outcome.FilteredByConsent ? 1 : 0, 0);
-        }
-    }
-
-    /// <summary>Repairs rows a crash between a profile write and its index update left behind (or never wrote).</summary>
-    private async Task ReconcileIndexAsync(Profile profile, CancellationToken cancellationToken)
-    {
-        var listed = (await members.SegmentsOfAsync(profile.Id, cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        foreach (var (key, standing) in profile.Segments)
-        {
-            if (standing.Member && !listed.Contains(key))
-            {
-                await members.UpsertAsync(new SegmentMember(key, profile.Id, standing.Since, standing.Seq), cancellationToken);
-            }
-        }
-
-        foreach (var key in listed.Where(k => profile.Segments.GetValueOrDefault(k) is not { Member: true }))
-        {
-            await members.RemoveAsync(key, profile.Id, cancellationToken);
         }
     }
 }
