@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cdp.Core.Authorization;
+using Cdp.Functions.Profiles;
 using Cdp.Functions.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
@@ -83,6 +84,35 @@ public sealed class DeliveryPumpFunctionTests : IDisposable
         var lineage = await _scenario.ProfileDestinationsAsync(declined.Id, r => r.As(ApiRoles.ProfilesRead));
         Assert.Equal(StatusCodes.Status200OK, lineage.Status);
         Assert.Empty(lineage.Json.GetProperty("deliveries").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Run_MemberWithdrawsMarketingThroughPutConsent_AudienceExitedIsSentUnderItsOwnId()
+    {
+        await _scenario.SaveSegmentAsync();
+        await _scenario.ProcessAsync(await _scenario.BuyerAsync("ana-1", marketing: true));
+        await _scenario.PumpAsync();
+        var profileId = (await _scenario.ProfileAsync("ana-1")).Id;
+        _scenario.Harness.Time.Advance(TimeSpan.FromSeconds(30));
+
+        var at = _scenario.Now.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var put = HttpRequests.Put($"/api/profiles/{profileId}/consent", $$"""{"source":"preference-center","purposes":{"marketing":false},"timestamp":"{{at}}"}""")
+            .As(ApiRoles.ProfilesWrite);
+        var answer = await (await _scenario.Harness.Create<ConsentFunctions>().Put(put, profileId, CancellationToken.None)).ExecuteAsync(put);
+        Assert.Equal(StatusCodes.Status200OK, answer.Status);
+        await _scenario.PumpAsync();
+
+        // Still a member of the segment, but the receiver is told to drop the person, and is told once.
+        Assert.True((await _scenario.ProfileAsync("ana-1")).Segments[AudienceScenario.Segment].Member);
+        var tries = Receiver.Received.ToList();
+        Assert.Equal(2, tries.Count);
+        Assert.All(tries, t => Assert.Null(t.Unverified));
+        var exited = Assert.Single(tries[1].Events);
+        Assert.Equal(("Audience Exited", $"{AudienceScenario.Segment}:{profileId}:{AudienceScenario.Destination}:2"),
+            (Text(exited, "event"), tries[1].WebhookId));
+        _scenario.Harness.Time.Advance(TimeSpan.FromSeconds(30));
+        await _scenario.PumpAsync();
+        Assert.Equal(2, Receiver.Received.Count);
     }
 
     [Fact]
