@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Cdp.Core.Segments;
+using Cdp.Core.Workflows;
 
 namespace Cdp.Core.Destinations;
 
@@ -33,6 +34,9 @@ public static class DestinationsServiceCollectionExtensions
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<AudienceFiles>();
         services.AddSingleton<MemberFiles>();
+        services.AddSingleton<MemberFileExport>();
+        services.AddSingleton<MemberFileEndpoint>();
+        services.AddWorkflowActivity<WriteMemberFilesActivity>();
         services.AddSingleton<DeliveryPump>();
         services.AddSingleton<DestinationsEndpoint>();
         return services;

@@ -16,7 +16,12 @@ public sealed class MemberFiles(DestinationDirectory destinations, LiveProfiles 
 {
     /// <exception cref="ArgumentException">No file destination has that key.</exception>
     public async Task<MemberFile> WriteMemberFileAsync(
-        string destinationKey, string segmentKey, IAsyncEnumerable<string> profileIds, CancellationToken cancellationToken)
+        string destinationKey, string segmentKey, IAsyncEnumerable<string> profileIds, CancellationToken cancellationToken) =>
+        await WriteMemberFileAsync(destinationKey, segmentKey, profileIds, time.GetUtcNow(), cancellationToken);
+
+    /// <param name="at">Names the file: a refresh passes its own time, so a retried step rewrites the same file.</param>
+    public async Task<MemberFile> WriteMemberFileAsync(
+        string destinationKey, string segmentKey, IAsyncEnumerable<string> profileIds, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profileIds);
         ArgumentException.ThrowIfNullOrEmpty(segmentKey);
@@ -37,7 +42,7 @@ public sealed class MemberFiles(DestinationDirectory destinations, LiveProfiles 
             }
         }
 
-        var now = time.GetUtcNow();
+        var now = at;
         var file = await files.WriteMembersAsync(destination, segmentKey, rows, now, cancellationToken);
         for (var i = 0; i < members.Count; i++)
         {

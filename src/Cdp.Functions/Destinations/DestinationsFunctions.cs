@@ -11,12 +11,13 @@ namespace Cdp.Functions.Destinations;
 /// The destination routes, bound to Core's <see cref="DestinationsEndpoint"/> (the same answers as the local host):
 /// <c>/api/destinations…</c> need <see cref="ApiRoles.SegmentsManage"/>, a profile's deliveries <see cref="ApiRoles.ProfilesRead"/>.
 /// </summary>
-public sealed class DestinationsFunctions(DestinationsEndpoint endpoint, ApiAuthorization authorization)
+public sealed class DestinationsFunctions(DestinationsEndpoint endpoint, MemberFileEndpoint memberFiles, ApiAuthorization authorization)
 {
     private const string Destinations = "api/destinations";
     private const string DeadLetters = "api/destinations/{key}/dead-letters";
     private const string Redrive = "api/destinations/{key}/dead-letters/redrive";
     private const string ProfileDeliveries = "api/profiles/{id}/destinations";
+    private const string Files = "api/destinations/{key}/files";
 
     [Function("ListDestinations")]
     public Task<IActionResult> List(
@@ -37,4 +38,10 @@ public sealed class DestinationsFunctions(DestinationsEndpoint endpoint, ApiAuth
     public Task<IActionResult> ProfileDestinations(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = ProfileDeliveries)] HttpRequest req, string id, CancellationToken cancellationToken) =>
         authorization.AuthorizedAsync(req, ProfileDeliveries, id, async _ => await endpoint.ProfileDeliveriesAsync(id, cancellationToken), cancellationToken);
+
+    /// <summary><c>POST /api/destinations/{key}/files?segment=</c>: a segment's full member file for a file destination, now.</summary>
+    [Function("WriteMemberFile")]
+    public Task<IActionResult> WriteMemberFile(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Files)] HttpRequest req, string key, CancellationToken cancellationToken) =>
+        authorization.AuthorizedAsync(req, Files, null, async _ => await memberFiles.WriteAsync(key, req, cancellationToken), cancellationToken);
 }

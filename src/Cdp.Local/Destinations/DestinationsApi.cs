@@ -17,6 +17,8 @@ public static class DestinationsApi
             endpoint.DeadLettersAsync(key, request, cancellationToken));
         destinations.MapPost("/{key}/dead-letters/redrive", (string key, HttpRequest request, DestinationsEndpoint endpoint, CancellationToken cancellationToken) =>
             endpoint.RedriveAsync(key, request, cancellationToken));
+        destinations.MapPost("/{key}/files", (string key, HttpRequest request, MemberFileEndpoint endpoint, CancellationToken cancellationToken) =>
+            endpoint.WriteAsync(key, request, cancellationToken));
         api.MapGet("/profiles/{id}/destinations", (string id, DestinationsEndpoint endpoint, CancellationToken cancellationToken) =>
             endpoint.ProfileDeliveriesAsync(id, cancellationToken));
         return api;

@@ -6,6 +6,9 @@ public sealed record SegmentRefreshRequest(string Trigger);
 /// <summary>One shard to refresh, evaluated at the workflow's time (the same on every replay and retry).</summary>
 public sealed record ShardRefresh(string Shard, DateTimeOffset At);
 
+/// <summary>The refresh's last step: full member files for file destinations, named by the refresh's time.</summary>
+public sealed record MemberFilesStep(DateTimeOffset At);
+
 /// <summary>What a refresh (or one shard of it) did.</summary>
 /// <param name="Evaluated">Live profiles evaluated.</param>
 /// <param name="Entered">Segment entries recorded.</param>

@@ -16,6 +16,12 @@ public sealed class SegmentRefreshWorkflow : IWorkflow<SegmentRefreshRequest, Se
     /// <summary>Store calls fail transiently (throttling); a shard re-run is harmless.</summary>
     public static readonly ActivityRetry Retry = new(5, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(30));
 
+    /// <summary>
+    /// The activity that writes the file destinations' member files once the shards are done. It lives with the
+    /// destinations (which depend on segments, not the reverse), so the workflow calls it by this name.
+    /// </summary>
+    public const string MemberFilesActivityName = "WriteMemberFiles";
+
     public string Name => WorkflowName;
 
     public async Task<SegmentRefreshCounts> RunAsync(IOrchestrationContext context, SegmentRefreshRequest input)
@@ -27,6 +33,7 @@ public sealed class SegmentRefreshWorkflow : IWorkflow<SegmentRefreshRequest, Se
         var runs = shards.Select(shard =>
             context.CallActivityAsync<SegmentRefreshCounts>(RefreshShardActivity.ActivityName, new ShardRefresh(shard, at), Retry));
         var counts = (await Task.WhenAll(runs)).Aggregate(SegmentRefreshCounts.Zero, (sum, shard) => sum.Add(shard));
+        await context.CallActivityAsync<int>(MemberFilesActivityName, new MemberFilesStep(at), Retry);
         RefreshLog.Done(context.CreateReplaySafeLogger(nameof(SegmentRefreshWorkflow)), context.InstanceId, input.Trigger, shards.Count,
             counts.Evaluated, counts.Entered, counts.Exited, counts.Written, counts.FilteredByConsent);
         return counts;
