@@ -9,7 +9,11 @@
 //   azd env set CDP_PRIVACY_CALLBACK_SECRET "$(openssl rand -base64 32)"
 //   azd env set CDP_AUTH_CLIENT_ID <application (client) id of the Entra app registration>
 //   azd env set CDP_SOURCE_WRITE_KEY_SHA256 "$(printf %s "$WRITE_KEY" | sha256sum | cut -d' ' -f1)"
+// Audience destinations are the `destinations` parameter; each webhook's secret is a Key Vault secret the operator
+// creates (infra/README.md, "Audience destinations"), never a parameter.
 targetScope = 'subscription'
+
+import { destination } from 'app/functionapp.bicep'
 
 @minLength(1)
 @maxLength(64)
@@ -90,6 +94,11 @@ param maximumInstanceCount int = 100
 @allowed([512, 2048, 4096])
 @description('Memory (MB) of one Function App instance.')
 param instanceMemoryMB int = 2048
+
+// Audience destinations (Cdp:Destinations). A webhook's signing secret is never a parameter: the operator stores it in
+// the Key Vault as destination-{key}-secret ('_' written '-') before deploying, and the app setting refers to it there.
+@description('Audience destinations: key, type (webhook|file), url, purposes, mapping, format, maxAttempts, batchSize. Each webhook needs the Key Vault secret destination-{key}-secret first (infra/README.md).')
+param destinations destination[] = []
 
 var tags = { 'azd-env-name': environmentName }
 
@@ -242,6 +251,8 @@ module functionApp 'app/functionapp.bicep' = {
       identityPepper: keyVault.outputs.identityPepperUri
       privacyCallbackSecret: keyVault.outputs.privacyCallbackSecretUri
     }
+    keyVaultUri: keyVault.outputs.vaultUri
+    destinations: destinations
     authClientId: authClientId
     authTenantId: authTenantId
     taskHubName: 'cdp'

@@ -1,7 +1,45 @@
 // The Functions app on a Flex Consumption plan (.NET 10 isolated), running as the user-assigned identity; App Service
 // authentication (Microsoft Entra ID) in front of it; and an app setting for every setting the app reads. Nothing
-// here is a key or a connection string: every service is reached with the identity, and the two secrets are Key Vault
-// references. tests/Cdp.Functions.Tests/Infra checks these settings against what the code binds.
+// here is a key or a connection string: every service is reached with the identity, and the secrets (pepper, callback
+// secret, each webhook destination's) are Key Vault references. tests/Cdp.Functions.Tests/Infra checks these settings against what the code binds.
+
+// One audience destination (src/Cdp.Core/Destinations/DestinationSettings.cs), as the operator lists it in main.bicep's
+// `destinations`. Sealed, and with no secret property: a webhook's signing secret can only come from Key Vault
+// (destination-{key}-secret, see infra/README.md), so a parameters file can never carry one.
+@export()
+@sealed()
+type destination = {
+  @minLength(1)
+  @maxLength(64)
+  @description('Destination key (Cdp:Destinations:{key}): letters, digits and \'_\' only in Azure, since app setting names allow no \'-\'.')
+  key: string
+
+  @description('webhook (signed POSTs to url) or file (files in the exports area).')
+  type: 'webhook' | 'file'
+
+  @description('Webhook only: absolute http(s) URL batches are POSTed to.')
+  url: string?
+
+  @minLength(1)
+  @description('Consent purposes a profile must have granted, all of them, to be sent.')
+  purposes: string[]
+
+  @description('Output field -> source (traits.<name>, identifiers.<type>, profileId, computed.<name>); default userId and email only.')
+  mapping: { *: string }?
+
+  @description('File only: csv (default) or ndjson.')
+  format: ('csv' | 'ndjson')?
+
+  @minValue(1)
+  @maxValue(100)
+  @description('Tries per delivery before it is dead-lettered (default 8).')
+  maxAttempts: int?
+
+  @minValue(1)
+  @maxValue(1000)
+  @description('Webhook only: events per POST (default 100).')
+  batchSize: int?
+}
 
 @description('Name of the Function App.')
 param name string
@@ -70,6 +108,12 @@ param secretUris {
   privacyCallbackSecret: string
 }
 
+@description('URI of the Key Vault (https://NAME.vault.azure.net/) holding each webhook destination\'s secret.')
+param keyVaultUri string
+
+@description('Audience destinations (Cdp:Destinations); empty for none.')
+param destinations destination[]
+
 @description('Client id of the Microsoft Entra app registration App Service authentication validates tokens for.')
 param authClientId string
 
@@ -115,6 +159,32 @@ param maximumInstanceCount int
 @description('Memory of one instance.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
+
+// Cdp:Destinations:{key}:... as app settings, one object for all destinations. The keys are the operator's, so they
+// cannot be written out below; the optional values are left out when not given (the app's defaults apply) and a
+// webhook's Secret is a reference to the Key Vault secret destination-{key}-secret ('_' becomes '-': secret names allow
+// only letters, digits and '-'), versionless so a rotated secret is picked up when App Service refreshes references.
+var destinationSettings = reduce(destinations, {}, (all, d) => union(
+  all,
+  toObject(
+    filter(items({
+      Type: d.type
+      Url: d.?url
+      Format: d.?format
+      MaxAttempts: d.?maxAttempts
+      BatchSize: d.?batchSize
+    }), s => s.value != null),
+    s => 'Cdp__Destinations__${d.key}__${s.key}',
+    s => string(s.value)
+  ),
+  d.type == 'webhook'
+    ? {
+        'Cdp__Destinations__${d.key}__Secret': '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/destination-${replace(d.key, '_', '-')}-secret)'
+      }
+    : {},
+  toObject(range(0, length(d.purposes)), i => 'Cdp__Destinations__${d.key}__Purposes__${i}', i => d.purposes[i]),
+  toObject(items(d.?mapping ?? {}), m => 'Cdp__Destinations__${d.key}__Mapping__${m.key}', m => m.value)
+))
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -171,8 +241,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 // Every setting the app reads, written out (not built with union()) so the drift test can read the keys from the
-// compiled template. Flex Consumption sets the worker runtime itself: FUNCTIONS_WORKER_RUNTIME and
-// FUNCTIONS_EXTENSION_VERSION must not be app settings there.
+// compiled template; only the destinations, whose keys the operator chooses, are spread in at the end. Flex Consumption
+// sets the worker runtime itself: FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION must not be app settings there.
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
@@ -226,6 +296,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Cdp__Sources__0__Id: source.id
     Cdp__Sources__0__Name: source.name
     Cdp__Sources__0__WriteKeySha256: source.writeKeySha256
+    // Cdp:Destinations (src/Cdp.Core/Destinations/DestinationSettings.cs), built above from the destinations parameter.
+    ...destinationSettings
   }
 }
 

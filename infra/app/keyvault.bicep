@@ -72,6 +72,9 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 output name string = vault.name
+// Webhook destination secrets (destination-{key}-secret) are set by the operator, not here: the app settings refer to
+// them by URI under this one.
+output vaultUri string = vault.properties.vaultUri
 // Versionless URIs: a reference follows the newest version of the secret.
 output identityPepperUri string = pepper.properties.secretUri
 output privacyCallbackSecretUri string = callbackSecret.properties.secretUri

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Cdp.Azure;
 using Cdp.Core;
+using Cdp.Core.Destinations;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Extensions.Abstractions;
 
@@ -49,6 +50,17 @@ internal static partial class BoundSettings
             .ToList();
 
     /// <summary>
+    /// Options whose section is bound to one of their properties rather than to the class itself, because the section is
+    /// a dictionary whose keys the operator chooses: AddDestinations binds <c>Cdp:Destinations</c> into
+    /// <see cref="DestinationsOptions.Destinations"/>, so <c>Cdp__Destinations__crm__Url</c> is crm's
+    /// <see cref="DestinationSettings.Url"/>. Reflection cannot see where a section is bound; this says it.
+    /// </summary>
+    private static readonly Dictionary<Type, Type> SectionBoundTo = new()
+    {
+        [typeof(DestinationsOptions)] = typeof(DestinationsOptions).GetProperty(nameof(DestinationsOptions.Destinations))!.PropertyType,
+    };
+
+    /// <summary>
     /// Whether a <c>Cdp__...</c> key names a real options property, walking lists by index (<c>Sources__0__Id</c>) and
     /// dictionaries by key (<c>Identity__Types__email__Limit</c>) the way the configuration binder does.
     /// </summary>
@@ -60,7 +72,7 @@ internal static partial class BoundSettings
             var prefix = section.Split(':');
             if (segments.Length > prefix.Length
                 && prefix.Select((p, i) => string.Equals(p, segments[i], StringComparison.OrdinalIgnoreCase)).All(x => x)
-                && Resolves(type, segments.AsSpan(prefix.Length)))
+                && Resolves(SectionBoundTo.GetValueOrDefault(type, type), segments.AsSpan(prefix.Length)))
             {
                 return true;
             }
