@@ -27,10 +27,7 @@ public sealed class RefreshShardActivity(IProfileScan scan, SegmentCatalog catal
         do
         {
             var page = await scan.ReadAsync(input.Shard, options.Value.ScanPageSize, continuation, cancellationToken);
-            foreach (var id in page.ProfileIds)
-            {
-                counts = counts.Add(await refresher.RefreshAsync(id, input.At, segments, plan, cancellationToken));
-            }
+            counts = counts.Add(await refresher.RefreshPageAsync(page.ProfileIds, input.At, segments, plan, cancellationToken));
 
             continuation = page.Continuation;
         }
