@@ -40,4 +40,20 @@ internal static class Machine
         using var self = System.Diagnostics.Process.GetCurrentProcess();
         return self.PeakWorkingSet64;
     }
+
+    /// <summary>Bytes this process caused to be written to storage so far (Linux /proc/self/io write_bytes), else 0.</summary>
+    public static long BytesWritten()
+    {
+        const string Io = "/proc/self/io";
+        try
+        {
+            return File.Exists(Io) && File.ReadLines(Io).FirstOrDefault(l => l.StartsWith("write_bytes:", StringComparison.Ordinal)) is { } line
+                ? long.Parse(line["write_bytes:".Length..].Trim(), CultureInfo.InvariantCulture)
+                : 0;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
 }

@@ -73,7 +73,7 @@ internal static class RefreshBenchmark
         var averageBytes = await generator.InsertAsync(services.GetRequiredService<SqliteDatabase>(), count, progress, cancellationToken);
         progress(string.Create(CultureInfo.InvariantCulture, $"stored in {load.Elapsed.TotalSeconds:N1} s, {averageBytes / 1024:N1} KB of JSON each (avg); load average {Machine.LoadAverage()}"));
 
-        var runs = new List<(SegmentRefreshCounts Counts, TimeSpan Elapsed, TimeSpan Cpu, long PeakBytes, string LoadBefore, string LoadAfter)>();
+        var runs = new List<(SegmentRefreshCounts Counts, TimeSpan Elapsed, TimeSpan Cpu, long Written, long PeakBytes, string LoadBefore, string LoadAfter)>();
         for (var run = 1; run <= 2; run++)
         {
             // Collected first and the peak reset, so each run's peak is its own and not the generator's.
@@ -83,6 +83,7 @@ internal static class RefreshBenchmark
             progress($"refresh run {run} of 2 over {count:N0} profiles, 10 segments");
             using var self = Process.GetCurrentProcess();
             var cpuBefore = self.TotalProcessorTime;
+            var writtenBefore = Machine.BytesWritten();
             var watch = Stopwatch.StartNew();
             var started = await services.GetRequiredService<SegmentRefreshStarter>().StartNowAsync(cancellationToken);
             var finished = await services.GetRequiredService<IWorkflowClient>().WaitForCompletionAsync(started.InstanceId, cancellationToken);
@@ -94,7 +95,7 @@ internal static class RefreshBenchmark
                 throw new InvalidOperationException($"refresh {started.InstanceId} ended {finished?.Status}: {finished?.Error}");
             }
 
-            runs.Add((counts, elapsed, cpu, Machine.PeakWorkingSetBytes(), loadBefore, Machine.LoadAverage()));
+            runs.Add((counts, elapsed, cpu, Machine.BytesWritten() - writtenBefore, Machine.PeakWorkingSetBytes(), loadBefore, Machine.LoadAverage()));
             progress(string.Create(CultureInfo.InvariantCulture,
                 $"run {run}: {elapsed.TotalSeconds:N1} s ({cpu.TotalSeconds:N1} s of CPU), {counts.Evaluated:N0} evaluated, {counts.Written:N0} written, {counts.Entered:N0} entered, {counts.Exited:N0} exited"));
         }
@@ -111,15 +112,15 @@ internal static class RefreshBenchmark
             progress($"WARNING: the members index lists {indexed:N0} memberships, the refreshes recorded a different number");
         }
 
-        return [.. runs.SelectMany((r, i) => Figures(i + 1, count, r.Counts, r.Elapsed, r.Cpu, r.PeakBytes, r.LoadBefore, r.LoadAfter, indexed))];
+        return [.. runs.SelectMany((r, i) => Figures(i + 1, count, r.Counts, r.Elapsed, r.Cpu, r.Written, r.PeakBytes, r.LoadBefore, r.LoadAfter, indexed))];
     }
 
     private static Figure[] Figures(
-        int run, int count, SegmentRefreshCounts counts, TimeSpan elapsed, TimeSpan cpu, long peakBytes, string loadBefore, string loadAfter, long indexed)
+        int run, int count, SegmentRefreshCounts counts, TimeSpan elapsed, TimeSpan cpu, long written, long peakBytes, string loadBefore, string loadAfter, long indexed)
     {
         var kind = run == 1 ? "first refresh after the segments are defined" : "second refresh, nothing changed";
         var detail = string.Create(CultureInfo.InvariantCulture,
-            $"{kind}: {counts.Evaluated:N0} evaluated, {counts.Written:N0} written, {counts.Entered:N0} entered, {counts.Exited:N0} exited, {counts.FilteredByConsent:N0} held back by consent; {elapsed.TotalSeconds:N1} s; members index {indexed:N0} rows after both runs; load average {loadBefore} -> {loadAfter}");
+            $"{kind}: {counts.Evaluated:N0} evaluated, {counts.Written:N0} written, {counts.Entered:N0} entered, {counts.Exited:N0} exited, {counts.FilteredByConsent:N0} held back by consent; {elapsed.TotalSeconds:N1} s; {written / (1024.0 * 1024):N0} MB written to disk (database, WAL and checkpoints); members index {indexed:N0} rows after both runs; load average {loadBefore} -> {loadAfter}");
         return
         [
             new Figure(string.Create(CultureInfo.InvariantCulture, $"Segment refresh run {run}: {count:N0} profiles, 10 segments, local SQLite"),

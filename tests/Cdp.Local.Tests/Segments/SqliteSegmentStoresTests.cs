@@ -111,6 +111,7 @@ public sealed class SqliteSegmentStoresTests : IDisposable
 
         Assert.Equal(ids, seen.Order(StringComparer.Ordinal));
         await Assert.ThrowsAsync<ArgumentException>(() => scan.ReadAsync("7/2", 4, null, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => scan.ReadAsync("0/4", 4, "not-a-token", default));
     }
 
     public void Dispose()
