@@ -2,11 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Cdp.Core.Identity;
-using Microsoft.Extensions.Options;
 
 namespace Cdp.Bench;
 
@@ -14,8 +11,8 @@ namespace Cdp.Bench;
 /// Segment figure 2: event-to-membership latency under the ingest benchmark's HTTP load. The embedded host runs as a
 /// child process (as for figure 4 of ingest) with five segments saved through PUT /api/segments/{key}; the clients post
 /// the server or browser mix, whose sign-ups (Sam Newman of Denver, a new userId each) qualify for "new-in-denver" from
-/// their first identify. For one sign-up in ten, a probe polls GET /api/profiles/{id}/segments (the profile document's
-/// standing, the record of membership) until it lists the segment with member = true.
+/// their first identify. For one sign-up in ten, a probe polls the profile API by userId (the profile document, whose
+/// <c>segments</c> standing is the record of membership) until it shows the segment with member = true.
 /// </summary>
 internal static class MembershipLatencyBenchmark
 {
@@ -23,8 +20,8 @@ internal static class MembershipLatencyBenchmark
 
     private static readonly (string Key, string Definition)[] Segments =
     [
-        (Probed, """{"all": [{"trait": "lastName", "op": "eq", "value": "Newman"}, {"trait": "city", "op": "eq", "value": "Denver"}]}"""),
-        ("free-us", """{"all": [{"trait": "plan", "op": "eq", "value": "free"}, {"trait": "country", "op": "eq", "value": "US"}]}"""),
+        (Probed, """{"all": [{"trait": "lastName", "op": "eq", "value": "Newman"}, {"trait": "address.city", "op": "eq", "value": "Denver"}]}"""),
+        ("free-us", """{"all": [{"trait": "plan", "op": "eq", "value": "free"}, {"trait": "address.country", "op": "eq", "value": "US"}]}"""),
         ("identified", """{"trait": "computed.eventCounts.identify", "op": "gte", "value": 1}"""),
         ("unconsented", """{"not": {"consent": "marketing"}}"""),
         ("frequent", """{"any": [{"trait": "computed.eventCount", "op": "gte", "value": 50}, {"trait": "plan", "op": "in", "value": ["pro", "enterprise"]}]}"""),
@@ -38,11 +35,7 @@ internal static class MembershipLatencyBenchmark
         var name = mix.ToString().ToLowerInvariant();
         var writeKey = "wk_bench_" + Guid.NewGuid().ToString("N")[..16];
         var adminKey = "ak_bench_" + Guid.NewGuid().ToString("N");
-
-        // The bench knows the pepper, so it derives a sign-up's profile id as ingestion does and reads that profile directly.
-        var pepper = "bench-pepper-" + Guid.NewGuid().ToString("N");
-        var hasher = new IdentityHasher(Options.Create(new IdentityOptions { Pepper = pepper }));
-        await using var host = LocalHost.Start(writeKey, ["Cdp:Local:AdminKey=" + adminKey, "Cdp:Identity:Pepper=" + pepper, .. hostSettings]);
+        await using var host = LocalHost.Start(writeKey, ["Cdp:Local:AdminKey=" + adminKey, .. hostSettings]);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 32 })
         {
             BaseAddress = host.Address,
@@ -72,7 +65,7 @@ internal static class MembershipLatencyBenchmark
         var loadBefore = Machine.LoadAverage();
         try
         {
-            var load = new HttpBenchmark.Load(http, templates, MemberProbe(http, admin, hasher));
+            var load = new HttpBenchmark.Load(http, templates, MemberProbe(http, admin));
             await load.RunAsync(clients, TimeSpan.FromSeconds(2), probe: false, cancellationToken);
             await HttpBenchmark.WaitForEmptyOutboxAsync(http, host, cancellationToken);
             progress($"{clients} clients posting the {name} mix for {duration.TotalSeconds:N0} s");
@@ -90,7 +83,7 @@ internal static class MembershipLatencyBenchmark
         var missing = latencies.Length - found.Count;
         var p99 = HttpBenchmark.Percentile(found, 0.99);
         var detail = string.Create(CultureInfo.InvariantCulture,
-            $"{found.Count} sampled sign-ups (1 request in {HttpBenchmark.ProbeEvery}), {missing} not members within {HttpBenchmark.ProbeTimeout.TotalSeconds:N0} s; send time to the first poll that saw member = true, polled every 10 ms (50 ms after 1 s), so each sample is late by up to one interval plus a GET; {Segments.Length} segments; load average {loadBefore} -> {Machine.LoadAverage()}");
+            $"{found.Count} sampled sign-ups (1 request in {HttpBenchmark.ProbeEvery}), {missing} not members within {HttpBenchmark.ProbeTimeout.TotalSeconds:N0} s; send time to the first GET of the profile that showed member = true, polled every 10 ms (50 ms after 1 s), so each sample is late by up to one interval plus a GET; {Segments.Length} segments; load average {loadBefore} -> {Machine.LoadAverage()}");
         var throughput = string.Create(CultureInfo.InvariantCulture,
             $"{run.AcceptedEvents:N0} events accepted in {run.Duration.TotalSeconds:N1} s by {clients} clients ({run.Failed} failed requests); outbox empty {drained.TotalSeconds:N1} s after the first request");
         return
@@ -105,13 +98,10 @@ internal static class MembershipLatencyBenchmark
     }
 
     /// <summary>Polls the sign-up's standing until it is a member of <see cref="Probed"/>; null when it never is.</summary>
-    private static Func<string, long, CancellationToken, Task<TimeSpan?>> MemberProbe(HttpClient http, AuthenticationHeaderValue admin, IdentityHasher hasher) =>
+    private static Func<string, long, CancellationToken, Task<TimeSpan?>> MemberProbe(HttpClient http, AuthenticationHeaderValue admin) =>
         async (userId, sent, cancellationToken) =>
         {
-            // As ingestion names a new person's profile: after the hash of their strongest identifier, here the userId.
-            var identity = hasher.IdentityId(new Identifier("userId", userId));
-            var profileId = "p-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)).AsSpan(0, 16));
-            var uri = new Uri($"/api/profiles/{profileId}/segments", UriKind.Relative);
+            var uri = new Uri("/api/profiles?identifierType=userId&value=" + Uri.EscapeDataString(userId), UriKind.Relative);
             while (Stopwatch.GetElapsedTime(sent) < HttpBenchmark.ProbeTimeout)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, uri) { Headers = { Authorization = admin } };
@@ -124,7 +114,7 @@ internal static class MembershipLatencyBenchmark
 
                     if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
                     {
-                        throw new InvalidOperationException($"the segments API refused the probe's key: {(int)response.StatusCode}");
+                        throw new InvalidOperationException($"the profile API refused the probe's key: {(int)response.StatusCode}");
                     }
                 }
 
@@ -137,7 +127,7 @@ internal static class MembershipLatencyBenchmark
     private static bool IsMember(byte[] body)
     {
         using var document = JsonDocument.Parse(body);
-        return document.RootElement.GetProperty("segments").EnumerateArray()
-            .Any(s => s.GetProperty("key").GetString() == Probed && s.GetProperty("member").GetBoolean());
+        return document.RootElement.TryGetProperty("segments", out var segments)
+            && segments.TryGetProperty(Probed, out var standing) && standing.GetProperty("member").GetBoolean();
     }
 }
