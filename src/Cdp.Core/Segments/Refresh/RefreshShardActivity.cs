@@ -18,6 +18,10 @@ public sealed class RefreshShardActivity(IProfileScan scan, SegmentCatalog catal
     {
         ArgumentNullException.ThrowIfNull(input);
 
+        // Local stores answer synchronously, so without a yield a self-hosted runner would run this whole shard inside
+        // its call and start the next shard only after it: the fan-out would use one core however many there are.
+        await Task.Yield();
+
         // Definitions saved on any instance since the last reload take part in this refresh.
         await catalog.ReloadAsync(cancellationToken);
         var segments = catalog.Loaded;
