@@ -14,8 +14,8 @@ public sealed class SqliteSegmentMembers(SqliteDatabase database) : ISegmentMemb
         ON CONFLICT (segment_key, profile_id) DO UPDATE SET since = excluded.since, seq = excluded.seq
         """;
 
-    // CROSS JOIN keeps json_each as the outer loop (SQLite does not reorder it), so each id is one lookup in
-    // segment_members_by_profile; with IN (SELECT ...) the planner may scan the whole table instead.
+    // CROSS JOIN keeps json_each as the outer loop (SQLite never reorders it), so each id is one lookup in
+    // segment_members_by_profile whatever the planner would estimate for a table-valued function.
     private const string SegmentsOfManySql = """
         SELECT m.profile_id, m.segment_key FROM json_each($ids) AS ids CROSS JOIN segment_members AS m ON m.profile_id = ids.value
         """;

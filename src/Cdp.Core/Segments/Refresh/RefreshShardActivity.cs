@@ -32,7 +32,6 @@ public sealed class RefreshShardActivity(IProfileScan scan, SegmentCatalog catal
         {
             var page = await scan.ReadAsync(input.Shard, options.Value.ScanPageSize, continuation, cancellationToken);
             counts = counts.Add(await refresher.RefreshPageAsync(page.ProfileIds, input.At, segments, plan, cancellationToken));
-
             continuation = page.Continuation;
         }
         while (continuation is not null);
