@@ -17,14 +17,14 @@ namespace Cdp.Bench;
 /// </summary>
 internal static class HttpBenchmark
 {
-    private const int ProbeEvery = 10;
+    internal const int ProbeEvery = 10;
     private const int TemplateCount = 200;
 
     /// <summary>Stands for the request number (12 hex digits) in messageIds and the sign-up's ids, stamped in per request.</summary>
     private const string Slot = "############";
 
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(60);
+    internal static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(10);
     private static readonly Uri BatchRoute = new("/v1/batch", UriKind.Relative);
     private static readonly Uri HealthRoute = new("/health", UriKind.Relative);
@@ -55,7 +55,7 @@ internal static class HttpBenchmark
         long peakBytes;
         try
         {
-            var load = new Load(http, templates, new AuthenticationHeaderValue("Bearer", adminKey));
+            var load = new Load(http, templates, ProfileProbe(http, new AuthenticationHeaderValue("Bearer", adminKey)));
             await load.RunAsync(clients, WarmUp, probe: false, cancellationToken);
             await WaitForEmptyOutboxAsync(http, host, cancellationToken);
 
@@ -103,7 +103,7 @@ internal static class HttpBenchmark
     }
 
     /// <summary>Bodies to send: a new sign-up's identify, then 99 events of the population. Slots are stamped per request.</summary>
-    private static List<Template> Templates(EventMix mix, IReadOnlyList<Person> people)
+    internal static List<Template> Templates(EventMix mix, IReadOnlyList<Person> people)
     {
         var templates = new List<Template>(TemplateCount);
         var at = EventMix.Epoch;
@@ -129,7 +129,7 @@ internal static class HttpBenchmark
     }
 
     /// <summary>Browser visits, one a body: a new sign-up's first visit, then a visit by someone from the population, by turns.</summary>
-    private static List<Template> BrowserTemplates(EventMix mix, IReadOnlyList<Person> people)
+    internal static List<Template> BrowserTemplates(EventMix mix, IReadOnlyList<Person> people)
     {
         var templates = new List<Template>(TemplateCount);
         var at = EventMix.Epoch;
@@ -170,7 +170,7 @@ internal static class HttpBenchmark
         return [.. offsets];
     }
 
-    private static async Task WaitForEmptyOutboxAsync(HttpClient http, LocalHost host, CancellationToken cancellationToken)
+    internal static async Task WaitForEmptyOutboxAsync(HttpClient http, LocalHost host, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         while (true)
@@ -192,11 +192,11 @@ internal static class HttpBenchmark
         }
     }
 
-    private static double Percentile(List<double> sorted, double p) =>
+    internal static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     /// <summary>A body with the byte offsets of its slots; <see cref="Stamp"/> makes a copy unique to one request.</summary>
-    private sealed record Template(byte[] Body, int[] Slots, bool SignsUp)
+    internal sealed record Template(byte[] Body, int[] Slots, bool SignsUp)
     {
         public byte[] Stamp(long sequence)
         {
@@ -212,12 +212,43 @@ internal static class HttpBenchmark
         }
     }
 
-    private sealed record LoadRun(
+    internal sealed record LoadRun(
         Stopwatch Clock, TimeSpan Duration, long Requests, long Failed, long AcceptedEvents, string? FirstError,
         List<double> PostMillis, IReadOnlyList<Task<TimeSpan?>> Probes);
 
+    /// <summary>
+    /// Time from sending a request (a Stopwatch timestamp) until the profile API finds its sign-up (a userId); null
+    /// when it never does.
+    /// </summary>
+    internal static Func<string, long, CancellationToken, Task<TimeSpan?>> ProfileProbe(HttpClient http, AuthenticationHeaderValue profileReader) =>
+        async (userId, sent, cancellationToken) =>
+        {
+            var uri = new Uri("/api/profiles?identifierType=userId&value=" + Uri.EscapeDataString(userId), UriKind.Relative);
+            while (Stopwatch.GetElapsedTime(sent) < ProbeTimeout)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, uri) { Headers = { Authorization = profileReader } };
+                using (var response = await http.SendAsync(request, cancellationToken))
+                {
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        return Stopwatch.GetElapsedTime(sent);
+                    }
+
+                    if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                    {
+                        throw new InvalidOperationException($"the profile API refused the probe's key: {(int)response.StatusCode}");
+                    }
+                }
+
+                await Task.Delay(Stopwatch.GetElapsedTime(sent) < TimeSpan.FromSeconds(1) ? 10 : 50, cancellationToken);
+            }
+
+            return null;
+        };
+
     /// <summary>The clients. Request numbers go on across runs, so every messageId and sign-up is unique.</summary>
-    private sealed class Load(HttpClient http, IReadOnlyList<Template> templates, AuthenticationHeaderValue profileReader)
+    /// <param name="probeSignUp">Started for one sampled sign-up in <see cref="ProbeEvery"/>: given its userId and the request's send time.</param>
+    internal sealed class Load(HttpClient http, IReadOnlyList<Template> templates, Func<string, long, CancellationToken, Task<TimeSpan?>> probeSignUp)
     {
         private long _sequence;
 
@@ -261,36 +292,10 @@ internal static class HttpBenchmark
 
                     if (probe && template.SignsUp && n % ProbeEvery == 0)
                     {
-                        probes.Add(ProbeAsync("new-" + n.ToString("x12", CultureInfo.InvariantCulture), sent, cancellationToken));
+                        probes.Add(probeSignUp("new-" + n.ToString("x12", CultureInfo.InvariantCulture), sent, cancellationToken));
                     }
                 }
             }
-        }
-
-        /// <summary>Time from sending the request until the profile API finds its sign-up; null when it never does.</summary>
-        private async Task<TimeSpan?> ProbeAsync(string userId, long sent, CancellationToken cancellationToken)
-        {
-            var uri = new Uri("/api/profiles?identifierType=userId&value=" + Uri.EscapeDataString(userId), UriKind.Relative);
-            while (Stopwatch.GetElapsedTime(sent) < ProbeTimeout)
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, uri) { Headers = { Authorization = profileReader } };
-                using (var response = await http.SendAsync(request, cancellationToken))
-                {
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        return Stopwatch.GetElapsedTime(sent);
-                    }
-
-                    if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-                    {
-                        throw new InvalidOperationException($"the profile API refused the probe's key: {(int)response.StatusCode}");
-                    }
-                }
-
-                await Task.Delay(Stopwatch.GetElapsedTime(sent) < TimeSpan.FromSeconds(1) ? 10 : 50, cancellationToken);
-            }
-
-            return null;
         }
     }
 }

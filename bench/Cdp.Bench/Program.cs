@@ -10,6 +10,7 @@ const string Usage = """
 
     Usage: dotnet run -c Release --project bench/Cdp.Bench -- ingest [options]
            dotnet run -c Release --project bench/Cdp.Bench -- erasure [options]
+           dotnet run -c Release --project bench/Cdp.Bench -- segments [options]
 
     Options of ingest:
       --mix M             server, browser or both (default both)
@@ -39,6 +40,16 @@ const string Usage = """
 
     Erasure: one subject is erased end to end (submit to completed, the durable erasure workflow) in a world whose
     archive holds 1× and one that holds 10× as much of other people's data; the ratio of the times should be ≤ 1.3.
+
+    Options of segments:
+      --profiles N        synthetic profiles the full refresh evaluates (default 1000000)
+      --only K            refresh or latency: run one of the two figures (default both)
+      --mix M             server or browser: the load of the latency figure (default server)
+      --people P, --clients C, --seconds S, --host K=V   as for ingest; --host applies to both figures
+
+    Segments: 10 segments over N profiles stored in the local host's SQLite database, refreshed twice by the
+    SegmentRefresh workflow on the journaled runner (the first refresh after they are defined, then one that finds
+    nothing to change); then event-to-membership latency of sampled sign-ups while C clients post the ingest mix.
     """;
 
 if (args is [] || args.Contains("--help") || args.Contains("-h"))
@@ -47,7 +58,7 @@ if (args is [] || args.Contains("--help") || args.Contains("-h"))
     return args is [] ? 2 : 0;
 }
 
-if (args[0] is not ("ingest" or "erasure"))
+if (args[0] is not ("ingest" or "erasure" or "segments"))
 {
     await Console.Error.WriteLineAsync($"unknown command '{args[0]}'{Environment.NewLine}{Environment.NewLine}{Usage}");
     return 2;
@@ -55,9 +66,14 @@ if (args[0] is not ("ingest" or "erasure"))
 
 BenchSettings? settings = null;
 ErasureSettings? erasureSettings = null;
-var parsed = args[0] == "ingest"
-    ? BenchSettings.TryParse(args[1..], out settings, out var error)
-    : ErasureSettings.TryParse(args[1..], out erasureSettings, out error);
+SegmentSettings? segmentSettings = null;
+string? error;
+var parsed = args[0] switch
+{
+    "ingest" => BenchSettings.TryParse(args[1..], out settings, out error),
+    "erasure" => ErasureSettings.TryParse(args[1..], out erasureSettings, out error),
+    _ => SegmentSettings.TryParse(args[1..], out segmentSettings, out error),
+};
 if (!parsed)
 {
     await Console.Error.WriteLineAsync($"{error}{Environment.NewLine}{Environment.NewLine}{Usage}");
@@ -81,6 +97,14 @@ void Progress(string line) => Console.WriteLine($"  {total.Elapsed:mm\\:ss}  {li
 
 try
 {
+    if (segmentSettings is not null)
+    {
+        var segments = await SegmentBenchmark.RunAsync(segmentSettings, Progress, cancel.Token);
+        Progress($"done; load average now {LoadAverage()}");
+        Report.Print(segments, machine, Console.Out);
+        return 0;
+    }
+
     if (erasureSettings is not null)
     {
         IReadOnlyList<Figure> erasure;
@@ -182,8 +206,7 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 }
 
 // Figures are only comparable on an idle machine; Linux says how busy it is.
-static string LoadAverage() =>
-    File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+static string LoadAverage() => Machine.LoadAverage();
 
 /// <summary>The traffic a run sends: a server-side source's batches, or browser visits as the web tag batches them.</summary>
 internal enum Mix

@@ -26,6 +26,7 @@ public static class SegmentsServiceCollectionExtensions
         services.TryAddSingleton<IDestinationDirectory, NoDestinations>();
         services.TryAddSingleton<IAudienceActivation, NoAudienceActivation>();
         services.TryAddSingleton<IRollupBackfill, TimelineRollupBackfill>();
+        services.TryAddSingleton<IRefreshWriteScope, DirectRefreshWriteScope>();
         services.AddSingleton<SegmentMetrics>();
         services.AddSingleton<SegmentCatalog>();
         services.AddSingleton<IRollupPlanSource>(sp => sp.GetRequiredService<SegmentCatalog>());

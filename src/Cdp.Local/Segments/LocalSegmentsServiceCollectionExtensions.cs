@@ -11,6 +11,7 @@ public static class LocalSegmentsServiceCollectionExtensions
         services.AddSingleton<ISegmentStore, SqliteSegmentStore>();
         services.AddSingleton<ISegmentMembers, SqliteSegmentMembers>();
         services.AddSingleton<IProfileScan, SqliteProfileScan>();
+        services.AddSingleton<IRefreshWriteScope, SqliteRefreshWriteScope>();
         return services;
     }
 

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using Cdp.Core.Segments;
 using Cdp.Local.Storage;
 
@@ -9,6 +12,12 @@ public sealed class SqliteSegmentMembers(SqliteDatabase database) : ISegmentMemb
     private const string UpsertSql = """
         INSERT INTO segment_members (segment_key, profile_id, since, seq) VALUES ($segment, $profile, $since, $seq)
         ON CONFLICT (segment_key, profile_id) DO UPDATE SET since = excluded.since, seq = excluded.seq
+        """;
+
+    // CROSS JOIN keeps json_each as the outer loop (SQLite never reorders it), so each id is one lookup in
+    // segment_members_by_profile whatever the planner would estimate for a table-valued function.
+    private const string SegmentsOfManySql = """
+        SELECT m.profile_id, m.segment_key FROM json_each($ids) AS ids CROSS JOIN segment_members AS m ON m.profile_id = ids.value
         """;
 
     private const string PageSql = """
@@ -93,6 +102,33 @@ public sealed class SqliteSegmentMembers(SqliteDatabase database) : ISegmentMemb
         }));
     }
 
+    /// <summary>One query for a page of profiles (their ids travel as one JSON array parameter, read by json_each).</summary>
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> SegmentsOfAsync(IReadOnlyCollection<string> profileIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profileIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        var ids = JsonArray(profileIds);
+        return Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<string>>>(database.Read(session =>
+        {
+            var command = session.Command(SegmentsOfManySql, "$ids");
+            command.Parameters[0].Value = ids;
+            var listed = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var profileId = reader.GetString(0);
+                if (!listed.TryGetValue(profileId, out var keys))
+                {
+                    listed[profileId] = keys = new List<string>();
+                }
+
+                ((List<string>)keys).Add(reader.GetString(1));
+            }
+
+            return listed;
+        }));
+    }
+
     public Task RemoveProfileAsync(string profileId, CancellationToken cancellationToken) =>
         database.WriteAsync(session =>
         {
@@ -108,4 +144,21 @@ public sealed class SqliteSegmentMembers(SqliteDatabase database) : ISegmentMemb
             command.Parameters[0].Value = segmentKey;
             return command.ExecuteNonQuery();
         }, cancellationToken);
+
+    private static string JsonArray(IReadOnlyCollection<string> values)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values)
+            {
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

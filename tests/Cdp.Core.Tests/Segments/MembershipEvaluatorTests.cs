@@ -1,8 +1,8 @@
 using Cdp.Core.Consent;
 using Cdp.Core.Destinations;
+using Cdp.Core.Segments;
 using Cdp.Core.Tests.Builders;
 using Cdp.Core.Tests.Consent;
-using Cdp.Core.Segments;
 
 namespace Cdp.Core.Tests.Segments;
 
@@ -116,6 +116,24 @@ public sealed class MembershipEvaluatorTests
         Assert.Equal((1L, 0L, 0L), (second.Evaluated, second.Exited, second.Written));
         Assert.False(profile.Segments["recent"].Member);
         Assert.Empty(s.Members.All);
+    }
+
+    [Fact]
+    public async Task Refresh_IndexRowsMissingOrLeftBehind_RepairedWithoutWritingTheProfile()
+    {
+        using var s = new SegmentHarness();
+        await s.SaveAsync("pro", Pro, "crm");
+        await s.Cdp.ProcessAsync(ProUser("u1", "m1"));
+        var member = await s.ProfileAsync("u1");
+
+        // As a crash between a profile write and its index update would leave them.
+        await s.Members.RemoveAsync("pro", member.Id, default);
+        await s.Members.UpsertAsync(new SegmentMember("vip", member.Id, member.Segments["pro"].Since, 1), default);
+        var counts = await s.RefreshAsync();
+
+        Assert.Equal((1L, 0L, 0L), (counts.Evaluated, counts.Entered, counts.Written));
+        Assert.Equal([("pro", member.Id)], s.Members.All.Select(m => (m.SegmentKey, m.ProfileId)));
+        Assert.Equal(member.Version, (await s.ProfileAsync("u1")).Version);
     }
 
     [Fact]

@@ -70,6 +70,22 @@ public sealed class SqliteSegmentStoresTests : IDisposable
     }
 
     [Fact]
+    public async Task Members_SegmentsOfAPage_OneListPerListedProfileAsEachAsksAlone()
+    {
+        var members = new SqliteSegmentMembers(_database);
+        await members.UpsertAsync(new SegmentMember("vip", "p1", Now, 1), default);
+        await members.UpsertAsync(new SegmentMember("pro", "p1", Now, 1), default);
+        await members.UpsertAsync(new SegmentMember("pro", "p\"2", Now, 1), default);
+
+        var listed = await members.SegmentsOfAsync(["p1", "p\"2", "p3"], default);
+
+        Assert.Equal(["p\"2", "p1"], listed.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["pro", "vip"], listed["p1"].Order(StringComparer.Ordinal));
+        Assert.Equal(["pro"], listed["p\"2"]);
+        Assert.Empty(await members.SegmentsOfAsync(Array.Empty<string>(), default));
+    }
+
+    [Fact]
     public async Task Scan_EveryShardPaged_EachProfileExactlyOnce()
     {
         var profiles = new SqliteProfileStore(_database);
@@ -95,6 +111,7 @@ public sealed class SqliteSegmentStoresTests : IDisposable
 
         Assert.Equal(ids, seen.Order(StringComparer.Ordinal));
         await Assert.ThrowsAsync<ArgumentException>(() => scan.ReadAsync("7/2", 4, null, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => scan.ReadAsync("0/4", 4, "not-a-token", default));
     }
 
     public void Dispose()

@@ -26,6 +26,26 @@ public interface ISegmentMembers
     /// <summary>The keys of the segments the index lists <paramref name="profileId"/> in.</summary>
     Task<IReadOnlyList<string>> SegmentsOfAsync(string profileId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The keys of the segments the index lists each of <paramref name="profileIds"/> in; a profile listed in none is
+    /// absent. The refresh reconciles a page of profiles with one call, so a store that can answer it in one query
+    /// should (the default asks profile by profile).
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> SegmentsOfAsync(IReadOnlyCollection<string> profileIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profileIds);
+        var listed = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var profileId in profileIds)
+        {
+            if (await SegmentsOfAsync(profileId, cancellationToken) is { Count: > 0 } keys)
+            {
+                listed[profileId] = keys;
+            }
+        }
+
+        return listed;
+    }
+
     /// <summary>Removes every row of a profile (a tombstone, an erased profile).</summary>
     Task RemoveProfileAsync(string profileId, CancellationToken cancellationToken);
 

@@ -66,7 +66,17 @@ public sealed class MembershipSync(
     public async Task ReconcileIndexAsync(Profile profile, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        var listed = (await members.SegmentsOfAsync(profile.Id, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        await RepairIndexAsync(profile, (await members.SegmentsOfAsync(profile.Id, cancellationToken)).ToHashSet(StringComparer.Ordinal), cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="ReconcileIndexAsync"/> with the rows already read (<paramref name="listed"/>: the segments the index
+    /// lists the profile in), so a refresh reads a whole page's rows in one query.
+    /// </summary>
+    public async Task RepairIndexAsync(Profile profile, IReadOnlySet<string> listed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(listed);
         foreach (var (key, standing) in profile.Segments)
         {
             if (standing.Member && !listed.Contains(key))

@@ -3,12 +3,13 @@ using Cdp.Core.Profiles;
 namespace Cdp.Core.Segments;
 
 /// <summary>
-/// Refreshes one profile at a given time: evaluates it, writes it only if its standing changed (ETag; a lost race reads
+/// Refreshes profiles at a given time: evaluates each, writes it only if its standing changed (ETag; a lost race reads
 /// and evaluates again), hands on the deliveries and brings the members index in line with the document. A tombstone's
 /// index rows are removed and nothing is sent for it (its survivor holds the person's standing).
 /// </summary>
-public sealed class ProfileRefresher(
-    IProfileStore profiles, MembershipEvaluator evaluator, MembershipSync membership, ISegmentMembers members, IRollupBackfill backfill, TimeProvider time)
+public sealed partial class ProfileRefresher(
+    IProfileStore profiles, MembershipEvaluator evaluator, MembershipSync membership, ISegmentMembers members, IRollupBackfill backfill,
+    IRefreshWriteScope writeScope, TimeProvider time)
 {
     private const int MaxWriteAttempts = 20;
 

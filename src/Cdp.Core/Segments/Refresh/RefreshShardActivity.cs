@@ -18,6 +18,10 @@ public sealed class RefreshShardActivity(IProfileScan scan, SegmentCatalog catal
     {
         ArgumentNullException.ThrowIfNull(input);
 
+        // Local stores answer synchronously, so without a yield a self-hosted runner would run this whole shard inside
+        // its call and start the next shard only after it: the fan-out would use one core however many there are.
+        await Task.Yield();
+
         // Definitions saved on any instance since the last reload take part in this refresh.
         await catalog.ReloadAsync(cancellationToken);
         var segments = catalog.Loaded;
@@ -27,11 +31,7 @@ public sealed class RefreshShardActivity(IProfileScan scan, SegmentCatalog catal
         do
         {
             var page = await scan.ReadAsync(input.Shard, options.Value.ScanPageSize, continuation, cancellationToken);
-            foreach (var id in page.ProfileIds)
-            {
-                counts = counts.Add(await refresher.RefreshAsync(id, input.At, segments, plan, cancellationToken));
-            }
-
+            counts = counts.Add(await refresher.RefreshPageAsync(page.ProfileIds, input.At, segments, plan, cancellationToken));
             continuation = page.Continuation;
         }
         while (continuation is not null);
