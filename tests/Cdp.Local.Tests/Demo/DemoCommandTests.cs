@@ -34,7 +34,8 @@ public sealed partial class DemoCommandTests
         Assert.Matches(@"[1-9]\d* members held back \(marketing not granted\)", text);
         Assert.DoesNotContain("REJECTED", text, StringComparison.Ordinal);
 
-        var csv = Directory.GetFiles(Path.Combine(data, "exports", "destinations", DemoSetup.FileDestination), "*.csv", SearchOption.AllDirectories);
+        // Change files (entries and exits as they happen); the refresh also writes full member files beside them.
+        var csv = Directory.GetFiles(Path.Combine(data, "exports", "destinations", DemoSetup.FileDestination, "changes"), "*.csv", SearchOption.AllDirectories);
         Assert.NotEmpty(csv);
         Assert.StartsWith("event,audience_key,message_id,timestamp", File.ReadLines(csv[0]).First(), StringComparison.Ordinal);
 
