@@ -148,6 +148,9 @@ internal sealed class SyntheticProfiles(IdentityHasher hasher, RollupFilter bigO
             lastSeen = day > lastSeen ? day : lastSeen;
         }
 
+        // The big-order counts above were kept as the events arrived, as ingest keeps them for a filter already in use:
+        // marked complete, so the refresh does not backfill them from a timeline these synthetic profiles do not have.
+        profile.Rollups.Backfilled[bigOrder.Key] = RollupDays.Key(signup);
         computed.LastSeen = lastSeen;
         computed.LastChannel = "web";
         computed.LastSource = Source;
