@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Cdp.Core.Http;
 using Cdp.Core.Privacy;
@@ -51,18 +50,15 @@ public sealed class DestinationsEndpoint(DestinationDirectory destinations, IDel
             return NoDestination(key);
         }
 
-        var pageSizeText = request.Query["pageSize"].ToString();
-        var pageSize = DefaultPageSize;
-        if (pageSizeText.Length > 0 && (!int.TryParse(pageSizeText, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
+        if (PageQuery.Read(request, DefaultPageSize, MaxPageSize, out var query) is { } invalid)
         {
-            return HttpAnswer.Error(StatusCodes.Status400BadRequest, $"pageSize must be a whole number from 1 to {MaxPageSize}");
+            return invalid;
         }
 
-        var continuation = request.Query["continuation"].ToString();
         DeadLetterPage page;
         try
         {
-            page = await queue.ListDeadLettersAsync(key, pageSize, continuation.Length == 0 ? null : continuation, cancellationToken);
+            page = await queue.ListDeadLettersAsync(key, query.Size, query.Continuation, cancellationToken);
         }
         catch (ArgumentException)
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 using Cdp.Core.Http;
 using Microsoft.AspNetCore.Http;
@@ -36,13 +35,9 @@ public sealed class ProfileEndpoint(ProfileLookup lookup, ITimelineStore timelin
     public async Task<HttpAnswer> EventsAsync(string id, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var pageSize = Query(request, "pageSize");
-        var continuation = Query(request, "continuation");
-        var size = DefaultPageSize;
-        if (pageSize is not null
-            && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > MaxPageSize))
+        if (PageQuery.Read(request, DefaultPageSize, MaxPageSize, out var query) is { } invalid)
         {
-            return HttpAnswer.Error(StatusCodes.Status400BadRequest, $"pageSize must be a whole number from 1 to {MaxPageSize}");
+            return invalid;
         }
 
         var found = await lookup.GetAsync(id, cancellationToken);
@@ -54,9 +49,9 @@ public sealed class ProfileEndpoint(ProfileLookup lookup, ITimelineStore timelin
         TimelinePage page;
         try
         {
-            page = await timeline.GetPageAsync(profile.Id, size, string.IsNullOrEmpty(continuation) ? null : continuation, cancellationToken);
+            page = await timeline.GetPageAsync(profile.Id, query.Size, query.Continuation, cancellationToken);
         }
-        catch (ArgumentException) when (!string.IsNullOrEmpty(continuation))
+        catch (ArgumentException) when (query.Continuation is not null)
         {
             // The store refuses a token it did not issue: the caller's input, not a fault.
             return HttpAnswer.Error(StatusCodes.Status400BadRequest, "continuation is not a token this timeline returned");

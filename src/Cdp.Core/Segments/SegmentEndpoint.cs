@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Cdp.Core.Http;
 using Cdp.Core.Profiles;
@@ -90,11 +89,9 @@ public sealed class SegmentEndpoint(
     public async Task<HttpAnswer> MembersAsync(string key, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var size = DefaultPageSize;
-        if (request.Query.TryGetValue("pageSize", out var pageSize)
-            && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > MaxPageSize))
+        if (PageQuery.Read(request, DefaultPageSize, MaxPageSize, out var query) is { } invalid)
         {
-            return HttpAnswer.Error(StatusCodes.Status400BadRequest, $"pageSize must be a whole number from 1 to {MaxPageSize}");
+            return invalid;
         }
 
         if (await store.GetAsync(key, cancellationToken) is null)
@@ -102,13 +99,12 @@ public sealed class SegmentEndpoint(
             return NotFound(key);
         }
 
-        var continuation = request.Query.TryGetValue("continuation", out var token) && !string.IsNullOrEmpty(token) ? token.ToString() : null;
         SegmentMembersPage page;
         try
         {
-            page = await members.PageAsync(key, size, continuation, cancellationToken);
+            page = await members.PageAsync(key, query.Size, query.Continuation, cancellationToken);
         }
-        catch (ArgumentException) when (continuation is not null)
+        catch (ArgumentException) when (query.Continuation is not null)
         {
             return HttpAnswer.Error(StatusCodes.Status400BadRequest, "continuation is not a token this listing returned");
         }
