@@ -50,4 +50,14 @@ public sealed class ConsentPolicy
             ?? throw new ArgumentException($"\"{purpose}\" is not a consent purpose; configure it in Cdp:Consent:Purposes", nameof(purpose));
         return profile.Consent.TryGetValue(resolved, out var state) && state.Granted;
     }
+
+    /// <summary>
+    /// The first of a destination's <paramref name="purposes"/> the profile has not granted, or null when it granted them
+    /// all: the one rule for whether a person may be sent to a destination (membership, delivery and member files ask it).
+    /// </summary>
+    public string? FirstWithheld(Profile profile, IEnumerable<string> purposes)
+    {
+        ArgumentNullException.ThrowIfNull(purposes);
+        return purposes.FirstOrDefault(p => !Allows(profile, p));
+    }
 }

@@ -126,7 +126,7 @@ public sealed partial class DeliveryPump(
             var delivery = item.Delivery;
             var profile = (await profiles.ResolveAsync(delivery.ProfileId, ct))?.Value;
             var refusal = profile is null ? "profile erased or missing"
-                : delivery.Kind == AudienceDeliveryKinds.Entered && destination.Settings.Purposes.FirstOrDefault(p => !consent.Allows(profile, p)) is { } purpose
+                : delivery.Kind == AudienceDeliveryKinds.Entered && consent.FirstWithheld(profile, destination.Settings.Purposes) is { } purpose
                     ? $"consent for {purpose} not granted"
                     : null;
             if (refusal is null)

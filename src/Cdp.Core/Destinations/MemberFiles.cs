@@ -34,7 +34,7 @@ public sealed class MemberFiles(DestinationDirectory destinations, LiveProfiles 
         await foreach (var profileId in profileIds.WithCancellation(cancellationToken))
         {
             if ((await profiles.ResolveAsync(profileId, cancellationToken))?.Value is { } profile
-                && destination.Settings.Purposes.All(p => consent.Allows(profile, p))
+                && consent.FirstWithheld(profile, destination.Settings.Purposes) is null
                 && seen.Add(profile.Id))
             {
                 members.Add(profile.Id);

@@ -67,7 +67,7 @@ public sealed class MembershipEvaluator(SegmentCatalog catalog, IDestinationDire
                 continue;
             }
 
-            var allowed = member && configured.Purposes.All(p => consent.Allows(profile, p));
+            var allowed = member && consent.FirstWithheld(profile, configured.Purposes) is null;
             tally.FilteredByConsent |= member && !allowed;
             if (allowed && !sentTo.Contains(destination))
             {
