@@ -57,7 +57,7 @@ public sealed partial class BatchResolver(
         foreach (var dropped in profile.RecentMessageIds.Contains(e.MessageId!) ? [] : decision.Dropped)
         {
             LogDropped(logger, e.MessageId!, dropped.IdentityId, dropped.Reason);
-            profile.History.Add(new ProfileHistoryEntry(e.Timestamp ?? time.GetUtcNow(), HistoryKinds.IdentifierDropped,
+            profile.AddHistory(new ProfileHistoryEntry(e.Timestamp ?? time.GetUtcNow(), HistoryKinds.IdentifierDropped,
                 dropped.Reason, IdentityId: dropped.IdentityId, MessageId: e.MessageId));
         }
 

@@ -70,7 +70,7 @@ public sealed partial class IdentityLinker(
                 if (profile.Identifiers.RemoveAll(i => i.IdentityId == identityId) > 0)
                 {
                     changed = true;
-                    profile.History.Add(new ProfileHistoryEntry(time.GetUtcNow(), HistoryKinds.IdentifierDropped,
+                    profile.AddHistory(new ProfileHistoryEntry(time.GetUtcNow(), HistoryKinds.IdentifierDropped,
                         $"linked to profile {other} by concurrent processing; merge requested", other, identityId));
                 }
             }

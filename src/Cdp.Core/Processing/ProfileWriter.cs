@@ -92,7 +92,7 @@ public sealed class ProfileWriter(
 
             profile.Identifiers.Remove(id);
             pending.NewLinks.Remove(id.IdentityId);
-            profile.History.Add(new ProfileHistoryEntry(time.GetUtcNow(), HistoryKinds.IdentifierDropped,
+            profile.AddHistory(new ProfileHistoryEntry(time.GetUtcNow(), HistoryKinds.IdentifierDropped,
                 $"the person already has the limit of {limit} (changed concurrently)", IdentityId: id.IdentityId));
         }
     }

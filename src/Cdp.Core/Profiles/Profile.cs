@@ -33,7 +33,10 @@ public sealed record Profile
     /// <summary>Every change of a consent answer, oldest first: the record behind <see cref="Consent"/>.</summary>
     public List<ConsentHistoryEntry> ConsentHistory { get; init; } = [];
 
-    /// <summary>Merges and identifier decisions, oldest first, for the history API.</summary>
+    /// <summary>
+    /// Merges and identifier decisions, oldest first, for the history API. Add lines with <see cref="AddHistory"/>,
+    /// which keeps the list bounded.
+    /// </summary>
     public List<ProfileHistoryEntry> History { get; init; } = [];
 
     /// <summary>Daily event rollups that answer segment event conditions (see <see cref="Segments.EventRollups"/>).</summary>
@@ -44,6 +47,47 @@ public sealed record Profile
 
     /// <summary>Incremented on every write; shown to users, not used for concurrency (the ETag is).</summary>
     public long Version { get; set; }
+
+    /// <summary>
+    /// Adds a line to <see cref="History"/>. Identifiers refused ("dropped") are the one kind a person's own traffic
+    /// repeats without end (every event from a shared device over its limit adds one), so only the newest
+    /// <see cref="ProfileHistoryLimits.DroppedIdentifierLines"/> of them stay; creation, additions and merges are
+    /// bounded by the identifier limits and are all kept.
+    /// </summary>
+    public void AddHistory(ProfileHistoryEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        History.Add(entry);
+        if (entry.Kind == HistoryKinds.IdentifierDropped)
+        {
+            TrimHistory();
+        }
+    }
+
+    /// <summary>Applies the bound of <see cref="AddHistory"/> after lines were added in bulk (a merge brings the loser's along).</summary>
+    public void TrimHistory()
+    {
+        var excess = History.Count(h => h.Kind == HistoryKinds.IdentifierDropped) - ProfileHistoryLimits.DroppedIdentifierLines;
+        for (var i = 0; excess > 0 && i < History.Count;)
+        {
+            if (History[i].Kind == HistoryKinds.IdentifierDropped)
+            {
+                History.RemoveAt(i);
+                excess--;
+            }
+            else
+            {
+                i++;
+            }
+        }
+    }
+}
+
+/// <summary>How much of a profile's history its document keeps.</summary>
+public static class ProfileHistoryLimits
+{
+    /// <summary>Newest "identifier dropped" lines kept per profile: enough to explain a problem, not one per event for ever.</summary>
+    public const int DroppedIdentifierLines = 100;
 }
 
 /// <summary>One consent answer: granted or not, when, and from which source.</summary>

@@ -80,6 +80,7 @@ public sealed class ProfileMerger(TraitSurvivorship survivorship, IOptions<Inges
         // The loser's own history travels along, so a chain of merges stays readable (and idempotent) on the survivor.
         survivor.History.AddRange(loser.History.Where(h => h.Kind != HistoryKinds.MergedInto));
         survivor.History.Add(new ProfileHistoryEntry(at, HistoryKinds.MergedFrom, reason, loser.Id));
+        survivor.TrimHistory();
         return true;
     }
 

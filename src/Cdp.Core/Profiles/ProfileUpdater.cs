@@ -62,7 +62,7 @@ public sealed class ProfileUpdater(
             if (!profile.Identifiers.Exists(p => p.IdentityId == id.IdentityId))
             {
                 profile.Identifiers.Add(new ProfileIdentifier(id.Type, id.Value, id.IdentityId, at));
-                profile.History.Add(new ProfileHistoryEntry(at, HistoryKinds.IdentifierAdded, $"{id.Type} added",
+                profile.AddHistory(new ProfileHistoryEntry(at, HistoryKinds.IdentifierAdded, $"{id.Type} added",
                     IdentityId: id.IdentityId, MessageId: messageId));
             }
         }

@@ -373,6 +373,29 @@ public sealed class EventProcessorTests : IDisposable
         Assert.Single(history, h => h.Kind == HistoryKinds.IdentifierDropped && h.MessageId == "m2");
     }
 
+    /// <summary>
+    /// A shared browser keeps sending another person's anonymousId with every event: each one is a refused identifier,
+    /// and the document must not grow by a history line per event for ever.
+    /// </summary>
+    [Fact]
+    public async Task ProcessAsync_IdentifierRefusedOnEveryEvent_KeepsOnlyTheNewestRefusalsInTheHistory()
+    {
+        await _core.ProcessAsync(EventBuilder.Identify().UserId("alice").AnonymousId("shared-browser").MessageId("a1"));
+        var count = ProfileHistoryLimits.DroppedIdentifierLines + 50;
+        await _core.ProcessAsync(Enumerable.Range(1, count)
+            .Select(i => EventBuilder.Track("Viewed").UserId("bob").AnonymousId("shared-browser").MessageId($"b{i}"))
+            .ToArray());
+
+        var bob = await _core.ProfileAsync(IdentifierTypes.UserId, "bob");
+        var refused = bob.History.Where(h => h.Kind == HistoryKinds.IdentifierDropped).ToList();
+        Assert.Equal(ProfileHistoryLimits.DroppedIdentifierLines, refused.Count);
+        Assert.Equal($"b{count}", refused[^1].MessageId);
+        Assert.DoesNotContain(refused, h => h.MessageId == "b1");
+        Assert.Contains(bob.History, h => h.Kind == HistoryKinds.Created);
+        Assert.Contains(bob.History, h => h.Kind == HistoryKinds.IdentifierAdded && h.MessageId == "b1");
+        Assert.Equal(count, bob.Computed.EventCount);
+    }
+
     /// <summary>One absurd revenue value must not make every later batch touching that profile fail forever.</summary>
     [Fact]
     public async Task ProcessAsync_RevenueSumBeyondDecimalRange_DoesNotPoisonTheBatch()

@@ -99,7 +99,7 @@ public sealed class RepointIdentitiesActivity(LiveProfiles live, IProfileStore p
             {
                 if (profile.Identifiers.RemoveAll(i => i.IdentityId == identityId) > 0)
                 {
-                    profile.History.Add(new ProfileHistoryEntry(time.GetUtcNow(), HistoryKinds.IdentifierDropped,
+                    profile.AddHistory(new ProfileHistoryEntry(time.GetUtcNow(), HistoryKinds.IdentifierDropped,
                         $"linked to profile {owner} by concurrent processing", owner, identityId));
                 }
             }

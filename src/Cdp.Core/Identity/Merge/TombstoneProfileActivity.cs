@@ -53,7 +53,7 @@ public sealed class TombstoneProfileActivity(LiveProfiles live, IProfileStore pr
 
         var tombstone = loser.Value.Value;
         tombstone.MergedInto = survivor.Value.Id;
-        tombstone.History.Add(new ProfileHistoryEntry(time.GetUtcNow(), HistoryKinds.MergedInto,
+        tombstone.AddHistory(new ProfileHistoryEntry(time.GetUtcNow(), HistoryKinds.MergedInto,
             $"merged into {survivor.Value.Id} by {input.InstanceId}: {input.Reason}", survivor.Value.Id));
         await profiles.ReplaceAsync(tombstone, loser.Value.ETag, cancellationToken);
 
