@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Cdp.Core;
 using Microsoft.Azure.Cosmos;
 
 namespace Cdp.Azure.Cosmos;
@@ -10,12 +12,17 @@ internal static class CosmosClientFactory
     /// <summary>
     /// Documents are the Core records as System.Text.Json writes them, in the same shape as
     /// <c>CdpJsonContext</c>: camelCase, nulls left out, enums as strings. Dictionary keys (trait names) keep their case.
+    /// Every document on the ingestion path (profile, timeline event, identity link, dedup entry) is read and written
+    /// through source-generated metadata, so no reflection runs per request; reflection remains only as the fallback
+    /// for types no context lists (the SDK's own query parameters, say).
     /// </summary>
     public static JsonSerializerOptions SerializerOptions { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter() },
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(
+            CdpJsonContext.Default, CosmosDocumentJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     public static CosmosClient Create(CdpAzureOptions options, CdpCredential credential)
