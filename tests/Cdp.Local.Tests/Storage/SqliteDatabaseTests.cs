@@ -32,7 +32,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         {
             await profiles.CreateAsync(new Profile { Id = "p-1" }, CancellationToken.None);
             await identities.TryCreateAsync(new IdentityLink("email:abc", "p-1", Now, Now), CancellationToken.None);
-            await timeline.AppendAsync("p-1", [new TimelineEvent { Id = "m-1", ProfileId = "p-1", Type = "track" }], CancellationToken.None);
+            await timeline.AppendAsync("p-1", [new TimelineEvent { Id = "m-1", ProfileId = "p-1", Type = "track" }], null, CancellationToken.None);
             throw new TimeoutException("downstream timed out");
         }));
 

@@ -4,18 +4,32 @@ using Cdp.Core.Profiles;
 
 namespace Cdp.Tests.InMemory;
 
-/// <summary><see cref="ITimelineStore"/> in memory: one map per profile keyed by event id, read newest first.</summary>
+/// <summary>
+/// <see cref="ITimelineStore"/> in memory: one map per profile keyed by event id, read newest first, and a set of raw
+/// archive references per profile beside it.
+/// </summary>
 internal sealed class InMemoryTimelineStore : ITimelineStore
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, TimelineEvent>> _partitions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _rawBlobs = new(StringComparer.Ordinal);
 
     public int Count => _partitions.Values.Sum(p => p.Count);
 
-    public Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, CancellationToken cancellationToken)
+    public Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, string? rawBlob, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profileId);
         ArgumentNullException.ThrowIfNull(events);
         cancellationToken.ThrowIfCancellationRequested();
+        if (rawBlob is not null)
+        {
+            _rawBlobs.GetOrAdd(profileId, _ => new ConcurrentDictionary<string, bool>(StringComparer.Ordinal)).TryAdd(rawBlob, true);
+        }
+
+        if (events.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
         var partition = _partitions.GetOrAdd(profileId, _ => new ConcurrentDictionary<string, TimelineEvent>(StringComparer.Ordinal));
         foreach (var e in events)
         {
@@ -26,10 +40,19 @@ internal sealed class InMemoryTimelineStore : ITimelineStore
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<string>> ListRawBlobsAsync(string profileId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profileId);
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<string> listed = _rawBlobs.TryGetValue(profileId, out var blobs) ? [.. blobs.Keys.Order(StringComparer.Ordinal)] : [];
+        return Task.FromResult(listed);
+    }
+
     public Task DeleteAllAsync(string profileId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profileId);
         _partitions.TryRemove(profileId, out _);
+        _rawBlobs.TryRemove(profileId, out _);
         return Task.CompletedTask;
     }
 
