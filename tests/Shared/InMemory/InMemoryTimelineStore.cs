@@ -86,6 +86,12 @@ internal sealed class InMemoryTimelineStore : ITimelineStore
     public IReadOnlyList<TimelineEvent> EventsOf(string profileId) =>
         _partitions.TryGetValue(profileId, out var partition) ? partition.Values.ToList() : [];
 
+    /// <summary>
+    /// Forgets a profile's raw archive references, as for a profile written before ADR 0015, whose document listed its
+    /// files instead (tests of the legacy <see cref="Profile.RawBlobs"/>).
+    /// </summary>
+    public void ForgetRawBlobs(string profileId) => _rawBlobs.TryRemove(profileId, out _);
+
     /// <summary>Drops a profile's timeline (tests of erasure).</summary>
     public bool RemoveProfile(string profileId) => _partitions.TryRemove(profileId, out _);
 }
