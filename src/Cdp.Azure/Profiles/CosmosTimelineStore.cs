@@ -199,9 +199,9 @@ internal sealed class CosmosTimelineStore(Container container) : ITimelineStore
         public const string RawBlobKind = "rawBlob";
 
         /// <summary>The discriminator: events have no <c>kind</c>, so timeline queries keep to items without one.</summary>
-        public string Kind => RawBlobKind;
+        public string Kind { get; init; } = RawBlobKind;
 
-        public int Ttl => -1;
+        public int Ttl { get; init; } = -1;
 
         public static RawBlobReference For(string profileId, string rawBlob)
         {
@@ -214,4 +214,8 @@ internal sealed class CosmosTimelineStore(Container container) : ITimelineStore
             return new RawBlobReference("rawblob:" + rawBlob.Replace('/', '|'), profileId, rawBlob);
         }
     }
+
+    /// <summary>ORDER BY compares the ISO 8601 strings, which sort by instant only when every offset is the same: store UTC.</summary>
+    private static TimelineEvent ToStored(TimelineEvent e) =>
+        e.Timestamp.Offset == TimeSpan.Zero ? e : e with { Timestamp = e.Timestamp.ToUniversalTime() };
 }
