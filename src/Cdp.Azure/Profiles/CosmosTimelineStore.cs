@@ -9,7 +9,7 @@ namespace Cdp.Azure.Profiles;
 /// share one partition, so they are written in transactional batches and paged by a single-partition query.
 /// The container needs a composite index on (timestamp DESC, id DESC) for the paging query.
 /// Beside the events, in the same partition, one <see cref="RawBlobReference"/> item per raw archive file holding
-/// them (ADR 0015), written in the batch that writes the events and kept out of every timeline query by its
+/// them (ADR 0016), written in the batch that writes the events and kept out of every timeline query by its
 /// <c>kind</c>, which events never have.
 /// </summary>
 internal sealed class CosmosTimelineStore(Container container) : ITimelineStore

@@ -19,7 +19,7 @@ public sealed record Profile
     public string? MergedInto { get; set; }
 
     /// <summary>
-    /// Legacy, read only: the raw archive files documents written before ADR 0015 listed here, one per batch, without
+    /// Legacy, read only: the raw archive files documents written before ADR 0016 listed here, one per batch, without
     /// bound. They are no longer written (the timeline store keeps the references beside the events, see
     /// <see cref="ITimelineStore.ListRawBlobsAsync"/>), so this is null, and absent from the JSON, on new documents;
     /// erasure still reads it and unions it with the listed references.

@@ -27,7 +27,7 @@ public sealed class ProfileUpdater(
 
     /// <summary>
     /// As <see cref="Apply(Profile, SegmentEvent, IReadOnlyList{HashedIdentifier})"/>. The raw archive file is no longer
-    /// recorded on the profile (ADR 0015: it goes to the timeline store with the events), so <paramref name="rawBlob"/>
+    /// recorded on the profile (ADR 0016: it goes to the timeline store with the events), so <paramref name="rawBlob"/>
     /// is not used; the overload stays for callers that still pass it.
     /// </summary>
     public bool Apply(Profile profile, SegmentEvent e, IReadOnlyList<HashedIdentifier> identifiers, string? rawBlob) =>

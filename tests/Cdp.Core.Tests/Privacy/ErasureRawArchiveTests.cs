@@ -7,7 +7,7 @@ using Cdp.Core.Tests.Builders;
 namespace Cdp.Core.Tests.Privacy;
 
 /// <summary>
-/// Erasure finds the raw archive files to rewrite through the references kept beside each timeline (ADR 0015), and
+/// Erasure finds the raw archive files to rewrite through the references kept beside each timeline (ADR 0016), and
 /// through the list on documents written before them: exactly the files holding the subject's events are rewritten,
 /// whatever number of batches and merges they are spread over, and no reference to the subject's profiles is left.
 /// </summary>
@@ -68,7 +68,7 @@ public sealed class ErasureRawArchiveTests
                 EventBuilder.Track("Viewed").UserId(BobUserId).MessageId($"m-b{i}"));
         }
 
-        // As a build before ADR 0015 left it: the files on Jane's document, none beside her timeline.
+        // As a build before ADR 0016 left it: the files on Jane's document, none beside her timeline.
         var jane = (await cdp.Profiles.GetAsync((await cdp.ProfileAsync(IdentifierTypes.UserId, JaneUserId)).Id, CancellationToken.None))!.Value;
         var files = await cdp.Timeline.ListRawBlobsAsync(jane.Value.Id, CancellationToken.None);
         await cdp.Profiles.ReplaceAsync(jane.Value with { RawBlobs = [.. files] }, jane.ETag, CancellationToken.None);

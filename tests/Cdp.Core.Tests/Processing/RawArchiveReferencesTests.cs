@@ -6,7 +6,7 @@ using Cdp.Core.Tests.Builders;
 namespace Cdp.Core.Tests.Processing;
 
 /// <summary>
-/// Which raw archive files hold a person's events is recorded beside their timeline (ADR 0015), not on their profile
+/// Which raw archive files hold a person's events is recorded beside their timeline (ADR 0016), not on their profile
 /// document: the document stays the same size however many batches the person appears in, and a merge hands the
 /// loser's files to the survivor.
 /// </summary>
@@ -86,7 +86,7 @@ public sealed class RawArchiveReferencesTests : IDisposable
         return paths;
     }
 
-    /// <summary>The profile as a build before ADR 0015 left it: its files on the document, none beside the timeline.</summary>
+    /// <summary>The profile as a build before ADR 0016 left it: its files on the document, none beside the timeline.</summary>
     private async Task MakeLegacyAsync(Profile profile, List<string> files)
     {
         var stored = (await _core.Profiles.GetAsync(profile.Id, CancellationToken.None))!.Value;

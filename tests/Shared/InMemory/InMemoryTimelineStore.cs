@@ -87,7 +87,7 @@ internal sealed class InMemoryTimelineStore : ITimelineStore
         _partitions.TryGetValue(profileId, out var partition) ? partition.Values.ToList() : [];
 
     /// <summary>
-    /// Forgets a profile's raw archive references, as for a profile written before ADR 0015, whose document listed its
+    /// Forgets a profile's raw archive references, as for a profile written before ADR 0016, whose document listed its
     /// files instead (tests of the legacy <see cref="Profile.RawBlobs"/>).
     /// </summary>
     public void ForgetRawBlobs(string profileId) => _rawBlobs.TryRemove(profileId, out _);

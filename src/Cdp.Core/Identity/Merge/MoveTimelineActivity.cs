@@ -45,7 +45,7 @@ public sealed class MoveTimelineActivity(LiveProfiles live, IProfileStore profil
     }
 
     /// <summary>
-    /// The loser's references, and the legacy list on its document (written before ADR 0015; the tombstone is stripped
+    /// The loser's references, and the legacy list on its document (written before ADR 0016; the tombstone is stripped
     /// of it next), are recorded on the survivor. Idempotent: a retry records the same references again.
     /// </summary>
     private async Task MoveRawBlobsAsync(string loserId, string survivorId, CancellationToken cancellationToken)

@@ -35,7 +35,7 @@ public sealed class EraseProfilesActivity(PrivacyRequestDocuments requests, IPro
 
     /// <summary>
     /// A batch in flight may have added identifiers to a profile since it was resolved. The profile is their only index
-    /// (and, for documents written before ADR 0015, of raw files too), so they are added to the request before it goes:
+    /// (and, for documents written before ADR 0016, of raw files too), so they are added to the request before it goes:
     /// verification then scans them, the next round erases them.
     /// </summary>
     private async Task KeepIndexAsync(PrivacyRequest request, CancellationToken ct)

@@ -7,7 +7,7 @@ namespace Cdp.Core.Privacy;
 /// <summary>
 /// Finds every profile the subject's identities reach: the linked profiles, the profiles they were merged into and the
 /// tombstones merged into them, then the identifiers those profiles hold and the raw archive files holding their events
-/// (the timeline store's references, and the legacy list on documents written before ADR 0015), until nothing new
+/// (the timeline store's references, and the legacy list on documents written before ADR 0016), until nothing new
 /// turns up. It runs before anything is erased, so the references are still there. What it finds is added to the
 /// request document (so a later round or attempt still knows it); it returns counts.
 /// </summary>
