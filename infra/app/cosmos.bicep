@@ -51,13 +51,17 @@ var containers = [
   {
     // The timeline (CosmosTimelineStore): written on every event, so only what its queries touch is indexed.
     // "ORDER BY c.timestamp DESC, c.id DESC" needs the composite index; "ARRAY_CONTAINS(@ids, c.id)" the id path.
+    // Raw archive references (ADR 0016) share the partitions: items with "kind": "rawBlob" and their own "ttl": -1, so
+    // they outlive the default TTL. The paging query leaves them out with "NOT IS_DEFINED(c.kind)" (a filter the
+    // composite index still serves the ORDER BY under); "c.kind = @kind" lists them through the kind path, which only
+    // references carry, so events cost no more to index.
     name: containerNames.events
     partitionKey: '/profileId'
     defaultTtl: timelineRetentionDays > 0 ? timelineRetentionDays * 86400 : perItemTtl
     indexingPolicy: {
       indexingMode: 'consistent'
       automatic: true
-      includedPaths: [{ path: '/timestamp/?' }, { path: '/id/?' }]
+      includedPaths: [{ path: '/timestamp/?' }, { path: '/id/?' }, { path: '/kind/?' }]
       excludedPaths: [{ path: '/*' }]
       compositeIndexes: [
         [

@@ -200,7 +200,8 @@ internal sealed class FakeCosmos
 
     /// <summary>
     /// The queries the adapters on the ingest and timeline paths run: the timeline's "which of these ids exist" (after
-    /// a Conflict on a redelivered batch) and its newest-first paging. Each page read is counted as one request.
+    /// a Conflict on a redelivered batch), its newest-first paging (events only: items with a <c>kind</c> are not
+    /// events) and its list of raw archive references. Each page read is counted as one request.
     /// </summary>
     private FeedIterator<T> Query<T>(string container, QueryDefinition query, string? continuationToken, QueryRequestOptions? options)
     {
@@ -222,7 +223,21 @@ internal sealed class FakeCosmos
             });
         }
 
-        if (query.QueryText == "SELECT * FROM c ORDER BY c.timestamp DESC, c.id DESC")
+        if (query.QueryText == "SELECT VALUE c.rawBlob FROM c WHERE c.kind = @kind")
+        {
+            var kind = (string)query.GetQueryParameters().Single(p => p.Name == "@kind").Value;
+            return new FakeFeedIterator<T>(() =>
+            {
+                Counts.Add(CosmosOperation.QueryPage);
+                lock (_lock)
+                {
+                    return (InPartition(container, partition).Where(d => d["kind"]?.GetValue<string>() == kind)
+                        .Select(d => d["rawBlob"]!.Deserialize<T>(Json)!).ToList(), null);
+                }
+            });
+        }
+
+        if (query.QueryText == "SELECT * FROM c WHERE NOT IS_DEFINED(c.kind) ORDER BY c.timestamp DESC, c.id DESC")
         {
             // The continuation token is the offset of the next item; anything else is a token Cosmos DB did not issue.
             var offset = 0;
@@ -237,8 +252,7 @@ internal sealed class FakeCosmos
                 Counts.Add(CosmosOperation.QueryPage);
                 lock (_lock)
                 {
-                    var key = partition.ToString();
-                    var all = _items.Where(i => i.Key.Container == container && i.Key.Partition == key).Select(i => i.Value.Document)
+                    var all = InPartition(container, partition).Where(d => d["kind"] is null)
                         .OrderByDescending(d => d["timestamp"]?.GetValue<string>(), StringComparer.Ordinal)
                         .ThenByDescending(d => d["id"]!.GetValue<string>(), StringComparer.Ordinal)
                         .ToList();
@@ -334,6 +348,12 @@ internal sealed class FakeCosmos
 
     internal static string IdOf(JsonObject document) =>
         document["id"]?.GetValue<string>() ?? throw Error(HttpStatusCode.BadRequest);
+
+    private IEnumerable<JsonObject> InPartition(string container, PartitionKey partition)
+    {
+        var key = partition.ToString();
+        return _items.Where(i => i.Key.Container == container && i.Key.Partition == key).Select(i => i.Value.Document);
+    }
 
     private StoredItem? Find(string container, PartitionKey partition, string id) => _items.GetValueOrDefault((container, partition.ToString(), id));
 

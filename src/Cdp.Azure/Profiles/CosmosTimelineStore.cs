@@ -8,6 +8,9 @@ namespace Cdp.Azure.Profiles;
 /// Timelines in the <c>events</c> container (partition key <c>/profileId</c>, id = messageId). A profile's events
 /// share one partition, so they are written in transactional batches and paged by a single-partition query.
 /// The container needs a composite index on (timestamp DESC, id DESC) for the paging query.
+/// Beside the events, in the same partition, one <see cref="RawBlobReference"/> item per raw archive file holding
+/// them (ADR 0016), written in the batch that writes the events and kept out of every timeline query by its
+/// <c>kind</c>, which events never have.
 /// </summary>
 internal sealed class CosmosTimelineStore(Container container) : ITimelineStore
 {
@@ -17,15 +20,20 @@ internal sealed class CosmosTimelineStore(Container container) : ITimelineStore
     /// <summary>Rounds of "some already exist, write the rest" before a batch is given up on (each round needs a new writer racing us).</summary>
     private const int MaxConflictRounds = 3;
 
-    /// <summary>Newest first; the id breaks ties so pages never overlap or skip.</summary>
-    internal const string NewestFirstQuery = "SELECT * FROM c ORDER BY c.timestamp DESC, c.id DESC";
+    /// <summary>Newest first; the id breaks ties so pages never overlap or skip. References have a kind, events none.</summary>
+    internal const string NewestFirstQuery = "SELECT * FROM c WHERE NOT IS_DEFINED(c.kind) ORDER BY c.timestamp DESC, c.id DESC";
+
+    internal const string RawBlobsQuery = "SELECT VALUE c.rawBlob FROM c WHERE c.kind = @kind";
 
     private const string ExistingIdsQuery = "SELECT VALUE c.id FROM c WHERE ARRAY_CONTAINS(@ids, c.id)";
 
     private static readonly TransactionalBatchItemRequestOptions WriteOptions = new() { EnableContentResponseOnWrite = false };
 
-    /// <summary>Creates the events not stored yet; an event already on the timeline is left exactly as it is.</summary>
-    public async Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the events not stored yet; an event already on the timeline is left exactly as it is. The reference
+    /// rides in the first batch (an upsert, so a redelivery cannot conflict on it): no request of its own.
+    /// </summary>
+    public async Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, string? rawBlob, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(profileId);
         ArgumentNullException.ThrowIfNull(events);
@@ -44,13 +52,37 @@ internal sealed class CosmosTimelineStore(Container container) : ITimelineStore
 
         var all = byId.Values.ToList();
         var partition = new PartitionKey(profileId);
-        for (var start = 0; start < all.Count; start += MaxBatchOperations)
+        var reference = rawBlob is null ? null : RawBlobReference.For(profileId, rawBlob);
+
+        // With a reference, the first batch holds one event fewer: n events and a reference take ceil((n + 1) / 100) batches.
+        var first = Math.Min(all.Count, reference is null ? MaxBatchOperations : MaxBatchOperations - 1);
+        if (first > 0 || reference is not null)
         {
-            await CreateAsync(partition, all.GetRange(start, Math.Min(MaxBatchOperations, all.Count - start)), cancellationToken);
+            await CreateAsync(partition, all.GetRange(0, first), reference, cancellationToken);
+        }
+
+        for (var start = first; start < all.Count; start += MaxBatchOperations)
+        {
+            await CreateAsync(partition, all.GetRange(start, Math.Min(MaxBatchOperations, all.Count - start)), null, cancellationToken);
         }
     }
 
-    /// <summary>Drops the profile's whole partition in one server-side operation.</summary>
+    /// <summary>One single-partition query; a profile has a reference per batch it appeared in, so few pages.</summary>
+    public async Task<IReadOnlyList<string>> ListRawBlobsAsync(string profileId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(profileId);
+        var query = new QueryDefinition(RawBlobsQuery).WithParameter("@kind", RawBlobReference.RawBlobKind);
+        var blobs = new SortedSet<string>(StringComparer.Ordinal);
+        using var iterator = container.GetItemQueryIterator<string>(query, null, new QueryRequestOptions { PartitionKey = new PartitionKey(profileId) });
+        while (iterator.HasMoreResults)
+        {
+            blobs.UnionWith(await iterator.ReadNextAsync(cancellationToken));
+        }
+
+        return [.. blobs];
+    }
+
+    /// <summary>Drops the profile's whole partition, references included, in one server-side operation.</summary>
     public async Task DeleteAllAsync(string profileId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(profileId);
@@ -96,14 +128,19 @@ internal sealed class CosmosTimelineStore(Container container) : ITimelineStore
         return new TimelinePage(events, token);
     }
 
-    private async Task CreateAsync(PartitionKey partition, List<TimelineEvent> chunk, CancellationToken cancellationToken)
+    private async Task CreateAsync(PartitionKey partition, List<TimelineEvent> chunk, RawBlobReference? reference, CancellationToken cancellationToken)
     {
-        for (var round = 1; chunk.Count > 0; round++)
+        for (var round = 1; chunk.Count > 0 || reference is not null; round++)
         {
             var batch = container.CreateTransactionalBatch(partition);
             foreach (var e in chunk)
             {
                 batch.CreateItem(e, WriteOptions);
+            }
+
+            if (reference is not null)
+            {
+                batch.UpsertItem(reference, WriteOptions);
             }
 
             using var response = await batch.ExecuteAsync(cancellationToken);
@@ -125,8 +162,8 @@ internal sealed class CosmosTimelineStore(Container container) : ITimelineStore
             {
                 // 100 events of up to 32 KB can pass the 2 MB batch limit; two halves carry the same events.
                 var half = chunk.Count / 2;
-                await CreateAsync(partition, chunk.GetRange(0, half), cancellationToken);
-                await CreateAsync(partition, chunk.GetRange(half, chunk.Count - half), cancellationToken);
+                await CreateAsync(partition, chunk.GetRange(0, half), reference, cancellationToken);
+                await CreateAsync(partition, chunk.GetRange(half, chunk.Count - half), null, cancellationToken);
                 return;
             }
 
@@ -150,6 +187,32 @@ internal sealed class CosmosTimelineStore(Container container) : ITimelineStore
         }
 
         return existing;
+    }
+
+    /// <summary>
+    /// A raw archive file holding some of the profile's events. Cosmos DB ids may not contain '/', so the path's
+    /// slashes become '|' (archive paths never hold one); <c>ttl</c> -1 keeps it past the container's default time to
+    /// live (the timeline's retention): the file outlives the events, and erasure must still find it.
+    /// </summary>
+    internal sealed record RawBlobReference(string Id, string ProfileId, string RawBlob)
+    {
+        public const string RawBlobKind = "rawBlob";
+
+        /// <summary>The discriminator: events have no <c>kind</c>, so timeline queries keep to items without one.</summary>
+        public string Kind { get; init; } = RawBlobKind;
+
+        public int Ttl { get; init; } = -1;
+
+        public static RawBlobReference For(string profileId, string rawBlob)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(rawBlob);
+            if (rawBlob.AsSpan().IndexOfAny("\\?#|") >= 0)
+            {
+                throw new ArgumentException($"'{rawBlob}' cannot name a Cosmos DB item", nameof(rawBlob));
+            }
+
+            return new RawBlobReference("rawblob:" + rawBlob.Replace('/', '|'), profileId, rawBlob);
+        }
     }
 
     /// <summary>ORDER BY compares the ISO 8601 strings, which sort by instant only when every offset is the same: store UTC.</summary>

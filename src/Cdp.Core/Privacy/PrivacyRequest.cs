@@ -51,7 +51,7 @@ public sealed record PrivacyRequest
     /// workflow still finds what an earlier attempt half deleted. Removed on completion.</summary>
     public List<string> ProfileIds { get; init; } = [];
 
-    /// <summary>Raw archive files holding the subject's events (from the profiles' index). Removed on completion.</summary>
+    /// <summary>Raw archive files holding the subject's events (the profiles' raw archive references). Removed on completion.</summary>
     public List<string> RawBlobs { get; init; } = [];
 
     public List<string> StatusCallbackUrls { get; init; } = [];

@@ -7,9 +7,9 @@ using Microsoft.Extensions.Options;
 namespace Cdp.Core.Processing;
 
 /// <summary>
-/// Writes one person's batch: the timeline page first (idempotent), then the profile once, then the links that point
-/// at it. A lost race re-reads the profile and re-applies the batch's events to it; a profile merged away meanwhile
-/// hands its events to the survivor.
+/// Writes one person's batch: the timeline page first (idempotent, and with it the reference to the batch's raw
+/// archive file), then the profile once, then the links that point at it. A lost race re-reads the profile and
+/// re-applies the batch's events to it; a profile merged away meanwhile hands its events to the survivor.
 /// </summary>
 public sealed class ProfileWriter(
     ITimelineStore timeline,
@@ -31,6 +31,7 @@ public sealed class ProfileWriter(
         await timeline.AppendAsync(
             pending.Profile!.Id,
             pending.Events.ConvertAll(p => ProfileUpdater.ToTimeline(pending.Profile.Id, p.Event)),
+            rawBlob,
             ct);
         var created = pending.ETag is null;
         for (var attempt = 1; ; attempt++)
@@ -63,7 +64,7 @@ public sealed class ProfileWriter(
                 var stored = pending.Profile.Identifiers.Select(i => i.IdentityId).ToHashSet(StringComparer.Ordinal);
                 foreach (var (e, ids) in pending.Events)
                 {
-                    updater.Apply(pending.Profile, e, ids, rawBlob);
+                    updater.Apply(pending.Profile, e, ids);
                 }
 
                 DropOverLimit(pending, stored);
@@ -106,7 +107,7 @@ public sealed class ProfileWriter(
         foreach (var (e, ids) in pending.Events)
         {
             live.Events.Add((e, ids));
-            updater.Apply(live.Profile!, e, ids, rawBlob);
+            updater.Apply(live.Profile!, e, ids);
         }
 
         live.NewLinks.AddRange(pending.NewLinks.Where(id => !live.NewLinks.Contains(id)));

@@ -19,11 +19,25 @@ public interface IProfileStore
 /// <summary>Port: a profile's timeline, one partition per profile.</summary>
 public interface ITimelineStore
 {
-    /// <summary>Writes events by id; writing an event that exists again changes nothing (idempotent).</summary>
-    Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes events by id, and with them (in the same write) the reference to the raw archive file
+    /// <paramref name="rawBlob"/> that holds them, when there is one. Writing an event or a reference that exists
+    /// again changes nothing (idempotent). A reference may be written with no events (a redelivered batch).
+    /// </summary>
+    Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, string? rawBlob, CancellationToken cancellationToken);
 
+    /// <summary>Pages of events, newest first. Raw archive references are never on a page.</summary>
     Task<TimelinePage> GetPageAsync(string profileId, int pageSize, string? continuationToken, CancellationToken cancellationToken);
 
-    /// <summary>Removes a profile's whole timeline (its partition); removing an empty one is not an error.</summary>
+    /// <summary>
+    /// The raw archive files holding this profile's events, distinct, in ordinal order: the index erasure rewrites
+    /// from. References outlive the timeline's retention; only <see cref="DeleteAllAsync"/> removes them.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListRawBlobsAsync(string profileId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes a profile's whole timeline (its partition) and its raw archive references; removing an empty one is
+    /// not an error.
+    /// </summary>
     Task DeleteAllAsync(string profileId, CancellationToken cancellationToken);
 }

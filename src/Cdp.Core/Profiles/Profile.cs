@@ -18,8 +18,13 @@ public sealed record Profile
     /// <summary>Set on a tombstone: the profile this one was merged into.</summary>
     public string? MergedInto { get; set; }
 
-    /// <summary>Raw archive blobs holding this profile's events, so erasure rewrites only those.</summary>
-    public List<string> RawBlobs { get; init; } = [];
+    /// <summary>
+    /// Legacy, read only: the raw archive files documents written before ADR 0016 listed here, one per batch, without
+    /// bound. They are no longer written (the timeline store keeps the references beside the events, see
+    /// <see cref="ITimelineStore.ListRawBlobsAsync"/>), so this is null, and absent from the JSON, on new documents;
+    /// erasure still reads it and unions it with the listed references.
+    /// </summary>
+    public List<string>? RawBlobs { get; init; }
 
     /// <summary>
     /// The last messageIds applied to this profile. Together with the dedup store this makes a redelivered

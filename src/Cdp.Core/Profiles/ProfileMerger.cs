@@ -6,6 +6,7 @@ namespace Cdp.Core.Profiles;
 /// <summary>
 /// Folds one profile into another: identifiers united, traits by survivorship, computed traits combined,
 /// consent by the most restrictive answer. Pure and idempotent: merging the same loser twice changes nothing.
+/// The loser's raw archive references are not on the document: they move with its timeline (MoveTimelineActivity).
 /// </summary>
 public sealed class ProfileMerger(TraitSurvivorship survivorship, IOptions<Ingestion.ProcessingOptions> processing)
 {
@@ -55,14 +56,6 @@ public sealed class ProfileMerger(TraitSurvivorship survivorship, IOptions<Inges
         MergeConsent(survivor, loser, at);
 
         MergeMemberships(survivor, loser);
-
-        foreach (var blob in loser.RawBlobs)
-        {
-            if (!survivor.RawBlobs.Contains(blob))
-            {
-                survivor.RawBlobs.Add(blob);
-            }
-        }
 
         foreach (var messageId in loser.RecentMessageIds)
         {

@@ -25,8 +25,16 @@ public sealed class ProfileUpdater(
     private readonly int _recentLimit = options.Value.RecentMessageIdsPerProfile;
     private readonly List<SumRule> _sums = profileOptions.Value.Sums;
 
+    /// <summary>
+    /// As <see cref="Apply(Profile, SegmentEvent, IReadOnlyList{HashedIdentifier})"/>. The raw archive file is no longer
+    /// recorded on the profile (ADR 0016: it goes to the timeline store with the events), so <paramref name="rawBlob"/>
+    /// is not used; the overload stays for callers that still pass it.
+    /// </summary>
+    public bool Apply(Profile profile, SegmentEvent e, IReadOnlyList<HashedIdentifier> identifiers, string? rawBlob) =>
+        Apply(profile, e, identifiers);
+
     /// <summary>False when the profile already holds this message (a redelivery): nothing changes.</summary>
-    public bool Apply(Profile profile, SegmentEvent e, IReadOnlyList<HashedIdentifier> identifiers, string? rawBlob)
+    public bool Apply(Profile profile, SegmentEvent e, IReadOnlyList<HashedIdentifier> identifiers)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(e);
@@ -34,11 +42,6 @@ public sealed class ProfileUpdater(
         var messageId = e.MessageId!;
         if (profile.RecentMessageIds.Contains(messageId))
         {
-            if (rawBlob is not null && !profile.RawBlobs.Contains(rawBlob))
-            {
-                profile.RawBlobs.Add(rawBlob);
-            }
-
             return false;
         }
 
@@ -81,11 +84,6 @@ public sealed class ProfileUpdater(
         }
 
         rollups.Record(profile, e, rollupPlans.Current);
-
-        if (rawBlob is not null && !profile.RawBlobs.Contains(rawBlob))
-        {
-            profile.RawBlobs.Add(rawBlob);
-        }
 
         profile.RecentMessageIds.Add(messageId);
         if (profile.RecentMessageIds.Count > _recentLimit)

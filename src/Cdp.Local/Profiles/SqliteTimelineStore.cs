@@ -7,7 +7,8 @@ namespace Cdp.Local.Profiles;
 
 /// <summary>
 /// Timelines keyed by (profile, event id). Pages run newest first by timestamp, then id, and resume after
-/// the last row returned (keyset paging), so events appended while a reader pages never shift its pages.
+/// the last row returned (keyset paging), so events appended while a reader pages never shift its pages. Raw archive
+/// references live in <c>raw_blob_refs</c>, written in the same transaction as the events.
 /// </summary>
 public sealed class SqliteTimelineStore(SqliteDatabase database) : ITimelineStore
 {
@@ -17,14 +18,18 @@ public sealed class SqliteTimelineStore(SqliteDatabase database) : ITimelineStor
     private const string FirstPageSql =
         "SELECT id, ts, body FROM timeline WHERE profile_id = $profile ORDER BY ts DESC, id DESC LIMIT $limit";
 
+    private const string InsertRawBlobSql = "INSERT OR IGNORE INTO raw_blob_refs (profile_id, blob) VALUES ($profile, $blob)";
+
+    private const string ListRawBlobsSql = "SELECT blob FROM raw_blob_refs WHERE profile_id = $profile ORDER BY blob";
+
     private const string NextPageSql =
         "SELECT id, ts, body FROM timeline WHERE profile_id = $profile AND (ts, id) < ($ts, $id) ORDER BY ts DESC, id DESC LIMIT $limit";
 
-    public async Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, CancellationToken cancellationToken)
+    public async Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, string? rawBlob, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profileId);
         ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0)
+        if (events.Count == 0 && rawBlob is null)
         {
             return;
         }
@@ -48,18 +53,49 @@ public sealed class SqliteTimelineStore(SqliteDatabase database) : ITimelineStor
                 command.ExecuteNonQuery();
             }
 
+            if (rawBlob is not null)
+            {
+                var reference = session.Command(InsertRawBlobSql, "$profile", "$blob");
+                reference.Parameters[0].Value = profileId;
+                reference.Parameters[1].Value = rawBlob;
+                reference.ExecuteNonQuery();
+            }
+
             return rows.Length;
         }, cancellationToken);
     }
 
+    public Task<IReadOnlyList<string>> ListRawBlobsAsync(string profileId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profileId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(database.Read<IReadOnlyList<string>>(session =>
+        {
+            var command = session.Command(ListRawBlobsSql, "$profile");
+            command.Parameters[0].Value = profileId;
+            var blobs = new List<string>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                blobs.Add(reader.GetString(0));
+            }
+
+            return blobs;
+        }));
+    }
+
+    /// <summary>Events and references in one transaction: an erasure never leaves one without the other.</summary>
     public Task DeleteAllAsync(string profileId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profileId);
         return database.WriteAsync(session =>
         {
-            var command = session.Command("DELETE FROM timeline WHERE profile_id = $profile", "$profile");
-            command.Parameters[0].Value = profileId;
-            return command.ExecuteNonQuery();
+            var events = session.Command("DELETE FROM timeline WHERE profile_id = $profile", "$profile");
+            events.Parameters[0].Value = profileId;
+            var deleted = events.ExecuteNonQuery();
+            var references = session.Command("DELETE FROM raw_blob_refs WHERE profile_id = $profile", "$profile");
+            references.Parameters[0].Value = profileId;
+            return deleted + references.ExecuteNonQuery();
         }, cancellationToken);
     }
 

@@ -34,6 +34,13 @@ internal static class SqliteSchema
             PRIMARY KEY (profile_id, id));
         CREATE INDEX IF NOT EXISTS timeline_newest_first ON timeline (profile_id, ts DESC, id DESC);
 
+        -- The raw archive files holding each profile's events (ADR 0016), written with them; erasure rewrites these.
+        -- Added after version 1 shipped: IF NOT EXISTS gives older databases the table at open, nothing else changes.
+        CREATE TABLE IF NOT EXISTS raw_blob_refs (
+            profile_id TEXT NOT NULL,
+            blob       TEXT NOT NULL,
+            PRIMARY KEY (profile_id, blob)) WITHOUT ROWID;
+
         CREATE TABLE IF NOT EXISTS identities (
             id         TEXT PRIMARY KEY,
             profile_id TEXT NOT NULL,

@@ -147,6 +147,10 @@ internal sealed class CoreHarness : IDisposable
     public async Task<Profile> ProfileAsync(string type, string value) =>
         await FindProfileAsync(type, value) ?? throw new InvalidOperationException($"no profile is linked to that {type}");
 
+    /// <summary>The raw archive files listed beside the timeline of the live profile an identifier links to.</summary>
+    public async Task<IReadOnlyList<string>> RawBlobsAsync(string type, string value) =>
+        await Timeline.ListRawBlobsAsync((await ProfileAsync(type, value)).Id, CancellationToken.None);
+
     /// <summary>Live (not merged-away) profiles.</summary>
     public async Task<IReadOnlyList<Profile>> LiveProfilesAsync()
     {

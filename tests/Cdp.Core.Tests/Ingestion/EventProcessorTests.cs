@@ -273,7 +273,7 @@ public sealed class EventProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task ProcessAsync_AnyBatch_ArchivesTheRawEventsHourlyAndRecordsTheFileOnTheProfile()
+    public async Task ProcessAsync_AnyBatch_ArchivesTheRawEventsHourlyAndRecordsTheFileBesideEachTimeline()
     {
         await _core.ProcessAsync(
             EventBuilder.Track("Viewed").UserId("u1").MessageId("m1"),
@@ -284,8 +284,9 @@ public sealed class EventProcessorTests : IDisposable
         var lines = Encoding.UTF8.GetString((await _core.Archive.ReadAsync(path, CancellationToken.None))!)
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["m1", "m2"], lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("messageId").GetString()));
-        Assert.Contains(path, (await _core.ProfileAsync(IdentifierTypes.UserId, "u1")).RawBlobs);
-        Assert.Contains(path, (await _core.ProfileAsync(IdentifierTypes.AnonymousId, "a9")).RawBlobs);
+        Assert.Equal([path], await _core.RawBlobsAsync(IdentifierTypes.UserId, "u1"));
+        Assert.Equal([path], await _core.RawBlobsAsync(IdentifierTypes.AnonymousId, "a9"));
+        Assert.Null((await _core.ProfileAsync(IdentifierTypes.UserId, "u1")).RawBlobs);
     }
 
     [Fact]
@@ -299,11 +300,11 @@ public sealed class EventProcessorTests : IDisposable
         Assert.Equal(2, paths.Count);
         Assert.StartsWith("2025/03/14/15/", paths[0], StringComparison.Ordinal);
         Assert.StartsWith("2025/03/14/16/", paths[1], StringComparison.Ordinal);
-        Assert.Equal(paths, (await _core.ProfileAsync(IdentifierTypes.UserId, "u1")).RawBlobs.Order(StringComparer.Ordinal));
+        Assert.Equal(paths, await _core.RawBlobsAsync(IdentifierTypes.UserId, "u1"));
     }
 
     /// <summary>
-    /// Erasure rewrites only the blobs a profile lists. A message redelivered in a differently grouped batch
+    /// Erasure rewrites only the blobs listed for a profile. A message redelivered in a differently grouped batch
     /// (after a crash before it was marked done) lands in a new blob; that blob must be listed too, or the
     /// person's raw event survives their erasure.
     /// </summary>
@@ -329,7 +330,7 @@ public sealed class EventProcessorTests : IDisposable
         }
 
         Assert.Equal(2, holding.Count);
-        Assert.Equal(holding.Order(StringComparer.Ordinal), (await core.ProfileAsync(IdentifierTypes.UserId, "u1")).RawBlobs.Order(StringComparer.Ordinal));
+        Assert.Equal(holding.Order(StringComparer.Ordinal), await core.RawBlobsAsync(IdentifierTypes.UserId, "u1"));
     }
 
     /// <summary>

@@ -20,8 +20,8 @@ public sealed class ProfileRollupTests
         var profile = NewProfile();
         var e = EventBuilder.Track("Order Completed").UserId("u1").MessageId("m1").Timestamp(Yesterday).Property("revenue", 30).ToQueued(Now);
 
-        Assert.True(updater.Apply(profile, e, [], null));
-        Assert.False(updater.Apply(profile, e, [], null));
+        Assert.True(updater.Apply(profile, e, []));
+        Assert.False(updater.Apply(profile, e, []));
 
         var day = profile.Rollups.Days["2025-03-13"];
         Assert.Equal(1, day.Counts["Order Completed"]);
@@ -36,8 +36,8 @@ public sealed class ProfileRollupTests
         var updater = cdp.Services.GetRequiredService<ProfileUpdater>();
         var profile = NewProfile();
 
-        updater.Apply(profile, EventBuilder.Track("Order Completed").UserId("u1").MessageId("m1").Property("revenue", 150).ToQueued(Now), [], null);
-        updater.Apply(profile, EventBuilder.Track("Order Completed").UserId("u1").MessageId("m2").Property("revenue", 50).ToQueued(Now), [], null);
+        updater.Apply(profile, EventBuilder.Track("Order Completed").UserId("u1").MessageId("m1").Property("revenue", 150).ToQueued(Now), []);
+        updater.Apply(profile, EventBuilder.Track("Order Completed").UserId("u1").MessageId("m2").Property("revenue", 50).ToQueued(Now), []);
 
         Assert.Equal(1, profile.Rollups.Days["2025-03-14"].Counts[filter.Key]);
         Assert.True(Matches("""{"event":"Order Completed","where":[{"property":"revenue","op":"gte","value":100}],"count":{"eq":1},"within":"P1D"}""", profile));

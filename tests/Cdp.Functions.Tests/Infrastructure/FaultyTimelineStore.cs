@@ -15,8 +15,11 @@ internal sealed class FaultyTimelineStore(ITimelineStore inner, int failures) : 
     /// <summary>DeleteAllAsync calls so far, failed ones included.</summary>
     public int DeleteCalls => Volatile.Read(ref _calls);
 
-    public Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, CancellationToken cancellationToken) =>
-        inner.AppendAsync(profileId, events, cancellationToken);
+    public Task AppendAsync(string profileId, IReadOnlyList<TimelineEvent> events, string? rawBlob, CancellationToken cancellationToken) =>
+        inner.AppendAsync(profileId, events, rawBlob, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListRawBlobsAsync(string profileId, CancellationToken cancellationToken) =>
+        inner.ListRawBlobsAsync(profileId, cancellationToken);
 
     public Task<TimelinePage> GetPageAsync(string profileId, int pageSize, string? continuationToken, CancellationToken cancellationToken) =>
         inner.GetPageAsync(profileId, pageSize, continuationToken, cancellationToken);

@@ -1,6 +1,7 @@
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Processing;
+using Cdp.Core.Profiles;
 using Cdp.Functions.Tests.Infrastructure;
 using Cdp.Functions.Workflows;
 using Microsoft.DurableTask.Client;
@@ -28,11 +29,16 @@ public sealed class DurableMergeTests
         var done = await durable.WaitAsync(request.InstanceId);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         var outcome = done.ReadOutputAs<MergeOutcome>()!;
-        Assert.Single(outcome.Merged);
+        var loser = Assert.Single(outcome.Merged);
         var byEmail = await harness.FindProfileAsync("email", "jane@example.com");
         var byPhone = await harness.FindProfileAsync("phone", "+14155550100");
         Assert.NotNull(byEmail);
         Assert.Equal(byEmail.Id, byPhone!.Id);
         Assert.Equal(outcome.SurvivorId, byEmail.Id);
+
+        // Both batches' raw archive files are listed for the survivor, so erasing the person rewrites both.
+        var timeline = harness.Get<ITimelineStore>();
+        Assert.Equal(harness.Archive.Paths.Order(StringComparer.Ordinal), await timeline.ListRawBlobsAsync(byEmail.Id, CancellationToken.None));
+        Assert.Empty(await timeline.ListRawBlobsAsync(loser, CancellationToken.None));
     }
 }

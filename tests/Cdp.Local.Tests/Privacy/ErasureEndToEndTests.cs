@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Cdp.Core.Identity;
+using Cdp.Core.Profiles;
 using Cdp.Local.Privacy;
 using Cdp.Local.Tests.Identity;
 using Cdp.Local.Tests.Infrastructure;
@@ -55,6 +56,9 @@ public sealed class ErasureEndToEndTests
 
         var needles = Needles(factory.Services.GetRequiredService<IdentityHasher>());
         Assert.NotEmpty(DataDirectoryScan.Find(data.Path, needles));
+        var timeline = factory.Services.GetRequiredService<ITimelineStore>();
+        var subjectProfileId = (await events.WaitForProfileAsync("email", Email)).Id();
+        Assert.NotEmpty(await timeline.ListRawBlobsAsync(subjectProfileId, CancellationToken.None));
 
         // The requester's endpoint checks every callback against the secret the host generated in its data directory.
         receiver.Secret = (await File.ReadAllTextAsync(Path.Combine(data.Path, CallbackSecretFile.FileName))).Trim();
@@ -111,9 +115,13 @@ public sealed class ErasureEndToEndTests
         var journal = factory.Services.GetRequiredService<SqliteWorkflowJournal>();
         Assert.Empty(await journal.GetFinishedAsync(PrivacyTraceScrubber.PrivacyWorkflows, CancellationToken.None));
 
+        // No raw archive reference names the erased profile; the other customer's are kept.
+        Assert.Empty(await timeline.ListRawBlobsAsync(subjectProfileId, CancellationToken.None));
+
         // The other customer is still there, whole.
         var other = await events.WaitForProfileAsync("email", OtherEmail);
         Assert.Equal(3, other.EventCount());
+        Assert.NotEmpty(await timeline.ListRawBlobsAsync(other.Id(), CancellationToken.None));
         Assert.Equal(other.Id(), (await events.FindProfileAsync("userId", OtherUserId))?.Id());
         foreach (var (type, value) in Subject)
         {

@@ -32,7 +32,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         {
             await profiles.CreateAsync(new Profile { Id = "p-1" }, CancellationToken.None);
             await identities.TryCreateAsync(new IdentityLink("email:abc", "p-1", Now, Now), CancellationToken.None);
-            await timeline.AppendAsync("p-1", [new TimelineEvent { Id = "m-1", ProfileId = "p-1", Type = "track" }], CancellationToken.None);
+            await timeline.AppendAsync("p-1", [new TimelineEvent { Id = "m-1", ProfileId = "p-1", Type = "track" }], null, CancellationToken.None);
             throw new TimeoutException("downstream timed out");
         }));
 
@@ -105,6 +105,31 @@ public sealed class SqliteDatabaseTests : IDisposable
         var reopened = new SqliteProfileStore(_scratch.Reopen());
 
         Assert.Equal(etag, (await reopened.GetAsync("p-1", CancellationToken.None))!.Value.ETag);
+    }
+
+    [Fact]
+    public async Task Constructor_DatabaseFromBeforeRawBlobReferences_GainsTheirTableAndKeepsItsSchemaVersion()
+    {
+        var timeline = new SqliteTimelineStore(_scratch.Database);
+        await timeline.AppendAsync("p-1", [new TimelineEvent { Id = "m-1", ProfileId = "p-1", Type = "track" }], null, CancellationToken.None);
+        await _scratch.Database.WriteAsync(session =>
+        {
+            session.Execute("DROP TABLE raw_blob_refs");
+            return 0;
+        }, CancellationToken.None);
+
+        var reopened = _scratch.Reopen();
+        timeline = new SqliteTimelineStore(reopened);
+        await timeline.AppendAsync("p-1", [new TimelineEvent { Id = "m-2", ProfileId = "p-1", Type = "track" }], "2025/01/31/12/b.ndjson", CancellationToken.None);
+
+        Assert.Equal(["2025/01/31/12/b.ndjson"], await timeline.ListRawBlobsAsync("p-1", CancellationToken.None));
+        Assert.Equal(2, (await timeline.GetPageAsync("p-1", 10, null, CancellationToken.None)).Events.Count);
+        Assert.Equal(SqliteSchema.Version, reopened.Read(session =>
+        {
+            using var command = session.Connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version";
+            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }));
     }
 
     [Fact]

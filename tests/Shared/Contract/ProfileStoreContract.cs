@@ -135,7 +135,7 @@ public abstract class ProfileStoreContract
         Computed = new ComputedTraits { FirstSeen = Epoch, LastSeen = Epoch.AddDays(1), EventCount = 2, EventCounts = { ["Order Completed"] = 2 } },
         CreatedAt = Epoch,
         UpdatedAt = Epoch.AddDays(1),
-        RawBlobs = { "2025/01/31/12/abc.ndjson" },
+        RawBlobs = ["2025/01/31/12/abc.ndjson"], // legacy (ADR 0016): documents written before still read back
         RecentMessageIds = { "m-1", "m-2" },
         Version = 1,
     };

@@ -33,7 +33,7 @@ public abstract class TimelineStoreContract
             Context = new() { ["page"] = Json("{\"path\":\"/checkout\"}") },
         };
 
-        await store.AppendAsync(profileId, [e], CancellationToken.None);
+        await store.AppendAsync(profileId, [e], null, CancellationToken.None);
 
         var page = await store.GetPageAsync(profileId, 10, null, CancellationToken.None);
         AssertSameDocument(e, Assert.Single(page.Events), CdpJsonContext.Default.TimelineEvent);
@@ -44,10 +44,10 @@ public abstract class TimelineStoreContract
     {
         var store = CreateStore();
         var profileId = NewId("p-");
-        await store.AppendAsync(profileId, [Event(profileId, "m-1", Epoch)], CancellationToken.None);
+        await store.AppendAsync(profileId, [Event(profileId, "m-1", Epoch)], null, CancellationToken.None);
 
         // A redelivery, even one that looks different, must neither add an event nor rewrite the first.
-        await store.AppendAsync(profileId, [Event(profileId, "m-1", Epoch.AddHours(1)) with { Name = "Changed" }], CancellationToken.None);
+        await store.AppendAsync(profileId, [Event(profileId, "m-1", Epoch.AddHours(1)) with { Name = "Changed" }], null, CancellationToken.None);
 
         var page = await store.GetPageAsync(profileId, 10, null, CancellationToken.None);
         var only = Assert.Single(page.Events);
@@ -61,8 +61,8 @@ public abstract class TimelineStoreContract
         var store = CreateStore();
         var gone = NewId("p-");
         var kept = NewId("p-");
-        await store.AppendAsync(gone, [Event(gone, "m-1", Epoch), Event(gone, "m-2", Epoch)], CancellationToken.None);
-        await store.AppendAsync(kept, [Event(kept, "m-1", Epoch)], CancellationToken.None);
+        await store.AppendAsync(gone, [Event(gone, "m-1", Epoch), Event(gone, "m-2", Epoch)], null, CancellationToken.None);
+        await store.AppendAsync(kept, [Event(kept, "m-1", Epoch)], null, CancellationToken.None);
 
         await store.DeleteAllAsync(gone, CancellationToken.None);
         await store.DeleteAllAsync(gone, CancellationToken.None);
@@ -78,8 +78,8 @@ public abstract class TimelineStoreContract
         var first = NewId("p-");
         var second = NewId("p-");
 
-        await store.AppendAsync(first, [Event(first, "m-1", Epoch)], CancellationToken.None);
-        await store.AppendAsync(second, [Event(second, "m-1", Epoch), Event(second, "m-2", Epoch)], CancellationToken.None);
+        await store.AppendAsync(first, [Event(first, "m-1", Epoch)], null, CancellationToken.None);
+        await store.AppendAsync(second, [Event(second, "m-1", Epoch), Event(second, "m-2", Epoch)], null, CancellationToken.None);
 
         Assert.Single((await store.GetPageAsync(first, 10, null, CancellationToken.None)).Events);
         Assert.Equal(2, (await store.GetPageAsync(second, 10, null, CancellationToken.None)).Events.Count);
@@ -96,7 +96,7 @@ public abstract class TimelineStoreContract
             Event(profileId, "m-c", Epoch.AddMinutes(1)),
             Event(profileId, "m-b", Epoch.AddMinutes(1)),
             Event(profileId, "m-d", Epoch.AddMinutes(-1)),
-        ], CancellationToken.None);
+        ], null, CancellationToken.None);
 
         var page = await store.GetPageAsync(profileId, 10, null, CancellationToken.None);
 
@@ -115,7 +115,7 @@ public abstract class TimelineStoreContract
         {
             var profileId = NewId("p-");
             var events = minutes.Select((m, i) => Event(profileId, $"m-{i:D2}", Epoch.AddMinutes(m))).ToList();
-            await store.AppendAsync(profileId, events, CancellationToken.None);
+            await store.AppendAsync(profileId, events, null, CancellationToken.None);
 
             var read = new List<TimelineEvent>();
             string? token = null;
@@ -143,10 +143,115 @@ public abstract class TimelineStoreContract
     {
         var store = CreateStore();
         var profileId = NewId("p-");
-        await store.AppendAsync(profileId, [Event(profileId, "m-1", Epoch)], CancellationToken.None);
+        await store.AppendAsync(profileId, [Event(profileId, "m-1", Epoch)], null, CancellationToken.None);
 
         // A client can send anything back as a token; the host turns this into a 400, not a 500.
         await Assert.ThrowsAnyAsync<ArgumentException>(() => store.GetPageAsync(profileId, 10, "not a token!", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ListRawBlobsAsync_UnknownProfile_ListsNothing()
+    {
+        var store = CreateStore();
+
+        Assert.Empty(await store.ListRawBlobsAsync(NewId("p-"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AppendAsync_WithRawBlob_ListsItBesideTheEvents()
+    {
+        var store = CreateStore();
+        var profileId = NewId("p-");
+
+        await store.AppendAsync(profileId, [Event(profileId, "m-1", Epoch)], "2025/01/31/12/b2.ndjson", CancellationToken.None);
+        await store.AppendAsync(profileId, [Event(profileId, "m-2", Epoch)], "2025/01/31/11/b1.ndjson", CancellationToken.None);
+
+        Assert.Equal(["2025/01/31/11/b1.ndjson", "2025/01/31/12/b2.ndjson"], await store.ListRawBlobsAsync(profileId, CancellationToken.None));
+        Assert.Equal(2, (await store.GetPageAsync(profileId, 10, null, CancellationToken.None)).Events.Count);
+    }
+
+    [Fact]
+    public async Task AppendAsync_SameRawBlobAgain_ListsItOnce()
+    {
+        var store = CreateStore();
+        var profileId = NewId("p-");
+        const string blob = "2025/01/31/12/b1.ndjson";
+        await store.AppendAsync(profileId, [Event(profileId, "m-1", Epoch)], blob, CancellationToken.None);
+
+        // A redelivered batch: the same events and file again, then the file with no new event.
+        await store.AppendAsync(profileId, [Event(profileId, "m-1", Epoch)], blob, CancellationToken.None);
+        await store.AppendAsync(profileId, [], blob, CancellationToken.None);
+
+        Assert.Equal([blob], await store.ListRawBlobsAsync(profileId, CancellationToken.None));
+        Assert.Single((await store.GetPageAsync(profileId, 10, null, CancellationToken.None)).Events);
+    }
+
+    [Fact]
+    public async Task AppendAsync_RawBlobWithoutEvents_IsListedButNeverOnATimelinePage()
+    {
+        var store = CreateStore();
+        var profileId = NewId("p-");
+
+        await store.AppendAsync(profileId, [], "2025/01/31/12/b1.ndjson", CancellationToken.None);
+
+        Assert.Single(await store.ListRawBlobsAsync(profileId, CancellationToken.None));
+        var page = await store.GetPageAsync(profileId, 10, null, CancellationToken.None);
+        Assert.Empty(page.Events);
+        Assert.Null(page.ContinuationToken);
+    }
+
+    [Fact]
+    public async Task GetPageAsync_ManyRawBlobs_PagesOnlyEvents()
+    {
+        var store = CreateStore();
+        var profileId = NewId("p-");
+        for (var i = 0; i < 5; i++)
+        {
+            await store.AppendAsync(profileId, [Event(profileId, $"m-{i}", Epoch.AddMinutes(i))], $"2025/01/31/12/b{i}.ndjson", CancellationToken.None);
+        }
+
+        var read = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await store.GetPageAsync(profileId, 2, token, CancellationToken.None);
+            read.AddRange(page.Events.Select(e => e.Id));
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        Assert.Equal(["m-4", "m-3", "m-2", "m-1", "m-0"], read);
+    }
+
+    [Fact]
+    public async Task AppendAsync_RawBlobOfOneProfile_IsNotListedForAnother()
+    {
+        var store = CreateStore();
+        var first = NewId("p-");
+        var second = NewId("p-");
+
+        await store.AppendAsync(first, [Event(first, "m-1", Epoch)], "2025/01/31/12/b1.ndjson", CancellationToken.None);
+        await store.AppendAsync(second, [Event(second, "m-1", Epoch)], "2025/01/31/12/b2.ndjson", CancellationToken.None);
+
+        Assert.Equal(["2025/01/31/12/b1.ndjson"], await store.ListRawBlobsAsync(first, CancellationToken.None));
+        Assert.Equal(["2025/01/31/12/b2.ndjson"], await store.ListRawBlobsAsync(second, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DeleteAllAsync_ProfileWithRawBlobs_RemovesTheReferencesWithTheEvents()
+    {
+        var store = CreateStore();
+        var gone = NewId("p-");
+        var kept = NewId("p-");
+        await store.AppendAsync(gone, [Event(gone, "m-1", Epoch)], "2025/01/31/12/b1.ndjson", CancellationToken.None);
+        await store.AppendAsync(gone, [], "2025/01/31/13/b2.ndjson", CancellationToken.None);
+        await store.AppendAsync(kept, [Event(kept, "m-1", Epoch)], "2025/01/31/12/b1.ndjson", CancellationToken.None);
+
+        await store.DeleteAllAsync(gone, CancellationToken.None);
+
+        Assert.Empty(await store.ListRawBlobsAsync(gone, CancellationToken.None));
+        Assert.Empty((await store.GetPageAsync(gone, 10, null, CancellationToken.None)).Events);
+        Assert.Equal(["2025/01/31/12/b1.ndjson"], await store.ListRawBlobsAsync(kept, CancellationToken.None));
     }
 
     private static TimelineEvent Event(string profileId, string id, DateTimeOffset timestamp) => new()

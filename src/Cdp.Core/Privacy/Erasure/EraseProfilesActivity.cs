@@ -34,8 +34,9 @@ public sealed class EraseProfilesActivity(PrivacyRequestDocuments requests, IPro
     }
 
     /// <summary>
-    /// A batch in flight may have added raw files or identifiers to a profile since it was resolved. The profile is their
-    /// only index, so they are added to the request before it goes: verification then scans them, the next round erases them.
+    /// A batch in flight may have added identifiers to a profile since it was resolved. The profile is their only index
+    /// (and, for documents written before ADR 0016, of raw files too), so they are added to the request before it goes:
+    /// verification then scans them, the next round erases them.
     /// </summary>
     private async Task KeepIndexAsync(PrivacyRequest request, CancellationToken ct)
     {
@@ -49,7 +50,7 @@ public sealed class EraseProfilesActivity(PrivacyRequestDocuments requests, IPro
                 continue;
             }
 
-            files.AddRange(profile.RawBlobs.Where(b => !request.RawBlobs.Contains(b) && !files.Contains(b)));
+            files.AddRange((profile.RawBlobs ?? []).Where(b => !request.RawBlobs.Contains(b) && !files.Contains(b)));
             found.AddRange(profile.Identifiers.Select(i => new SubjectIdentity(i.Type, i.Value)).Where(i => !known.Contains(i) && !found.Contains(i)));
         }
 

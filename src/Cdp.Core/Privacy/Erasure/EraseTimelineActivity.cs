@@ -4,7 +4,12 @@ using Cdp.Core.Workflows;
 
 namespace Cdp.Core.Privacy;
 
-/// <summary>Deletes the profiles' timelines, after forgetting their message ids in the dedup store.</summary>
+/// <summary>
+/// Deletes the profiles' timelines and their raw archive references, after forgetting their message ids in the dedup
+/// store. A batch in flight may have recorded a reference since the subject was resolved; the references are the only
+/// index of those files, so any new one is added to the request before it goes: verification then scans the file and
+/// the next round rewrites it.
+/// </summary>
 public sealed class EraseTimelineActivity(PrivacyRequestDocuments requests, ITimelineStore timeline, IProfileStore profiles, IDedupStore dedup)
     : IActivity<PrivacyWorkflowInput, Dictionary<string, int>>
 {
@@ -17,6 +22,7 @@ public sealed class EraseTimelineActivity(PrivacyRequestDocuments requests, ITim
     {
         ArgumentNullException.ThrowIfNull(input);
         var request = await requests.GetAsync(input.RequestId, cancellationToken);
+        var known = request.RawBlobs.ToHashSet(StringComparer.Ordinal);
         int events = 0, forgotten = 0;
         foreach (var profileId in request.ProfileIds)
         {
@@ -42,7 +48,10 @@ public sealed class EraseTimelineActivity(PrivacyRequestDocuments requests, ITim
                 forgotten += await dedup.ForgetAsync(messageIds, cancellationToken);
             }
 
-            if (count > 0)
+            // Listed right before the delete, so the window for a reference to slip through is as short as it can be.
+            var rawBlobs = await timeline.ListRawBlobsAsync(profileId, cancellationToken);
+            await KeepIndexAsync(request.Id, rawBlobs.Where(known.Add).ToList(), cancellationToken);
+            if (count > 0 || rawBlobs.Count > 0)
             {
                 await timeline.DeleteAllAsync(profileId, cancellationToken);
                 events += count;
@@ -51,5 +60,14 @@ public sealed class EraseTimelineActivity(PrivacyRequestDocuments requests, ITim
 
         await requests.AuditAsync(input.RequestId, input.Attempt, "timeline_erased", PrivacyAuditOutcomes.Succeeded, $"{events} event(s)", cancellationToken);
         return new() { [PrivacyStores.TimelineEvents] = events, [PrivacyStores.DedupEntries] = forgotten };
+    }
+
+    /// <summary>Adds references the request did not know (usually none: the subject was resolved with them).</summary>
+    private async Task KeepIndexAsync(string requestId, List<string> found, CancellationToken ct)
+    {
+        if (found.Count > 0)
+        {
+            await requests.UpdateAsync(requestId, r => r with { RawBlobs = r.RawBlobs.Union(found).ToList() }, ct);
+        }
     }
 }

@@ -4,8 +4,9 @@ using Cdp.Core.Workflows;
 namespace Cdp.Core.Privacy;
 
 /// <summary>
-/// Rewrites each raw archive file listed in the subject's profiles (the per-profile index; the archive is never
-/// scanned) without the subject's events, and forgets those events' message ids.
+/// Rewrites each raw archive file referenced by the subject's profiles (the per-profile index the timeline store keeps,
+/// collected on the request by ResolveSubject; the archive is never scanned) without the subject's events, and forgets
+/// those events' message ids.
 /// </summary>
 public sealed class RewriteRawEventsActivity(PrivacyRequestDocuments requests, IRawEventArchive archive, IDedupStore dedup, SubjectMatchers matchers)
     : IActivity<PrivacyWorkflowInput, Dictionary<string, int>>

@@ -67,7 +67,9 @@ public sealed class VerifyErasureActivity(
                 profileTraces++;
             }
 
-            timelineTraces += (await timeline.GetPageAsync(profileId, 100, null, ct)).Events.Count;
+            // A raw archive reference left behind ties the profile id to a file: a trace like an event.
+            timelineTraces += (await timeline.GetPageAsync(profileId, 100, null, ct)).Events.Count
+                + (await timeline.ListRawBlobsAsync(profileId, ct)).Count;
             foreach (var record in await ledger.ListByProfileAsync(profileId, ct))
             {
                 if (record.ErasureRequestId is null

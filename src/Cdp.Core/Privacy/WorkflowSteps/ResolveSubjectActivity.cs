@@ -6,10 +6,13 @@ namespace Cdp.Core.Privacy;
 
 /// <summary>
 /// Finds every profile the subject's identities reach: the linked profiles, the profiles they were merged into and the
-/// tombstones merged into them, then the identifiers and raw archive files those profiles hold, until nothing new turns
-/// up. What it finds is added to the request document (so a later round or attempt still knows it); it returns counts.
+/// tombstones merged into them, then the identifiers those profiles hold and the raw archive files holding their events
+/// (the timeline store's references, and the legacy list on documents written before ADR 0016), until nothing new
+/// turns up. It runs before anything is erased, so the references are still there. What it finds is added to the
+/// request document (so a later round or attempt still knows it); it returns counts.
 /// </summary>
-public sealed class ResolveSubjectActivity(PrivacyRequestDocuments requests, IIdentityIndex identities, IProfileStore profiles, SubjectMatchers matchers)
+public sealed class ResolveSubjectActivity(
+    PrivacyRequestDocuments requests, IIdentityIndex identities, IProfileStore profiles, ITimelineStore timeline, SubjectMatchers matchers)
     : IActivity<PrivacyWorkflowInput, ResolvedSubject>
 {
     public const string ActivityName = "ResolveSubject";
@@ -25,7 +28,8 @@ public sealed class ResolveSubjectActivity(PrivacyRequestDocuments requests, IId
         var known = request.AllIdentities().ToList();
         var linked = new List<SubjectIdentity>(request.LinkedIdentities);
         var profileIds = new HashSet<string>(request.ProfileIds, StringComparer.Ordinal);
-        var rawBlobs = new List<string>(request.RawBlobs);
+        var rawBlobs = new HashSet<string>(request.RawBlobs, StringComparer.Ordinal);
+        var knownBlobs = rawBlobs.Count;
         var visited = new HashSet<string>(StringComparer.Ordinal);
         var queue = new Queue<string>(request.ProfileIds);
         var lookedUp = 0;
@@ -53,6 +57,9 @@ public sealed class ResolveSubjectActivity(PrivacyRequestDocuments requests, IId
                 }
 
                 profileIds.Add(id);
+
+                // Even for a missing profile: its timeline (written before the profile) may hold references.
+                rawBlobs.UnionWith(await timeline.ListRawBlobsAsync(id, cancellationToken));
                 if (await profiles.GetAsync(id, cancellationToken) is not { } read)
                 {
                     continue;
@@ -62,14 +69,14 @@ public sealed class ResolveSubjectActivity(PrivacyRequestDocuments requests, IId
             }
         }
 
-        var added = linked.Count > request.LinkedIdentities.Count || profileIds.Count > request.ProfileIds.Count || rawBlobs.Count > request.RawBlobs.Count;
+        var added = linked.Count > request.LinkedIdentities.Count || profileIds.Count > request.ProfileIds.Count || rawBlobs.Count > knownBlobs;
         if (added)
         {
             await requests.UpdateAsync(input.RequestId, r => r with
             {
                 LinkedIdentities = r.LinkedIdentities.Union(linked).ToList(),
                 ProfileIds = r.ProfileIds.Union(profileIds).ToList(),
-                RawBlobs = r.RawBlobs.Union(rawBlobs).ToList(),
+                RawBlobs = r.RawBlobs.Union(rawBlobs.Order(StringComparer.Ordinal)).ToList(),
             }, cancellationToken);
         }
 
@@ -78,7 +85,7 @@ public sealed class ResolveSubjectActivity(PrivacyRequestDocuments requests, IId
         return new ResolvedSubject(profileIds.Count, known.Count, rawBlobs.Count);
     }
 
-    private static void Visit(Profile profile, Queue<string> queue, List<SubjectIdentity> known, List<SubjectIdentity> linked, List<string> rawBlobs)
+    private static void Visit(Profile profile, Queue<string> queue, List<SubjectIdentity> known, List<SubjectIdentity> linked, HashSet<string> rawBlobs)
     {
         if (profile.MergedInto is { } survivor)
         {
@@ -103,12 +110,6 @@ public sealed class ResolveSubjectActivity(PrivacyRequestDocuments requests, IId
             }
         }
 
-        foreach (var blob in profile.RawBlobs)
-        {
-            if (!rawBlobs.Contains(blob))
-            {
-                rawBlobs.Add(blob);
-            }
-        }
+        rawBlobs.UnionWith(profile.RawBlobs ?? []);
     }
 }
