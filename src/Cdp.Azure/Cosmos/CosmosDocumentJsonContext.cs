@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Cdp.Azure.Destinations;
 using Cdp.Azure.Ingestion;
 using Cdp.Azure.Privacy;
+using Cdp.Azure.Profiles;
 using Cdp.Azure.Segments;
 
 namespace Cdp.Azure.Cosmos;
@@ -17,6 +18,7 @@ namespace Cdp.Azure.Cosmos;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(DedupEntry))]
+[JsonSerializable(typeof(CosmosTimelineStore.RawBlobReference))]
 [JsonSerializable(typeof(SuppressionDocument))]
 [JsonSerializable(typeof(AuditDocument))]
 [JsonSerializable(typeof(ExportRecordDocument))]

@@ -30,6 +30,7 @@ public sealed class SourceGeneratedDocumentTests
     [InlineData(typeof(TimelineEvent))]
     [InlineData(typeof(IdentityLink))]
     [InlineData(typeof(DedupEntry))]
+    [InlineData(typeof(Cdp.Azure.Profiles.CosmosTimelineStore.RawBlobReference))]
     public void IngestionDocuments_AreServedBySourceGeneratedMetadata(Type document)
     {
         var resolver = CosmosClientFactory.SerializerOptions.GetTypeInfo(document).OriginatingResolver;
@@ -105,7 +106,7 @@ public sealed class SourceGeneratedDocumentTests
                 LastChannel = "web",
                 LastSource = "src-web",
             },
-            RawBlobs = { "2025/03/01/12/abc.ndjson" },
+            RawBlobs = ["2025/03/01/12/abc.ndjson"],
             RecentMessageIds = { "m-1", "m-2" },
             Consent = { ["marketing"] = new ConsentState(false, Now, "web") },
             ConsentHistory = { new ConsentHistoryEntry("marketing", false, Now, "web", "m-1") },
