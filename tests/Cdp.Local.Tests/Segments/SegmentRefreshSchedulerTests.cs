@@ -48,8 +48,11 @@ public sealed class SegmentRefreshSchedulerTests
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
+            // Counted once registered: the test advances the clock as soon as it sees the count, and a timer
+            // registered after that advance would be due a whole wait later and never fire.
+            var timer = base.CreateTimer(callback, state, dueTime, period);
             Interlocked.Increment(ref _timers);
-            return base.CreateTimer(callback, state, dueTime, period);
+            return timer;
         }
     }
 
