@@ -1,11 +1,16 @@
+using Cdp.Core.Consent;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
 using Cdp.Core.Workflows;
 
 namespace Cdp.Core.Privacy;
 
-/// <summary>Deletes the profiles' timelines, after forgetting their message ids in the dedup store.</summary>
-public sealed class EraseTimelineActivity(PrivacyRequestDocuments requests, ITimelineStore timeline, IProfileStore profiles, IDedupStore dedup)
+/// <summary>
+/// Deletes the profiles' timelines, after forgetting their message ids in the dedup store, and their archived consent
+/// changes (first: in Cosmos DB they share the timeline's partition, whose deletion would leave nothing to count).
+/// </summary>
+public sealed class EraseTimelineActivity(
+    PrivacyRequestDocuments requests, ITimelineStore timeline, IProfileStore profiles, IDedupStore dedup, IConsentArchive consentArchive)
     : IActivity<PrivacyWorkflowInput, Dictionary<string, int>>
 {
     public const string ActivityName = "EraseTimeline";
@@ -17,9 +22,10 @@ public sealed class EraseTimelineActivity(PrivacyRequestDocuments requests, ITim
     {
         ArgumentNullException.ThrowIfNull(input);
         var request = await requests.GetAsync(input.RequestId, cancellationToken);
-        int events = 0, forgotten = 0;
+        int events = 0, forgotten = 0, consentChanges = 0;
         foreach (var profileId in request.ProfileIds)
         {
+            consentChanges += await consentArchive.DeleteAllAsync(profileId, cancellationToken);
             var messageIds = new HashSet<string>(StringComparer.Ordinal);
             if (await profiles.GetAsync(profileId, cancellationToken) is { } profile)
             {
@@ -50,6 +56,9 @@ public sealed class EraseTimelineActivity(PrivacyRequestDocuments requests, ITim
         }
 
         await requests.AuditAsync(input.RequestId, input.Attempt, "timeline_erased", PrivacyAuditOutcomes.Succeeded, $"{events} event(s)", cancellationToken);
-        return new() { [PrivacyStores.TimelineEvents] = events, [PrivacyStores.DedupEntries] = forgotten };
+        return new()
+        {
+            [PrivacyStores.TimelineEvents] = events, [PrivacyStores.DedupEntries] = forgotten, [PrivacyStores.ConsentHistory] = consentChanges,
+        };
     }
 }
