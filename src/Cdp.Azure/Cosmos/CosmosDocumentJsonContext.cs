@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Cdp.Azure.Destinations;
 using Cdp.Azure.Ingestion;
 using Cdp.Azure.Privacy;
+using Cdp.Azure.Profiles;
 using Cdp.Azure.Segments;
 
 namespace Cdp.Azure.Cosmos;
@@ -24,5 +25,6 @@ namespace Cdp.Azure.Cosmos;
 [JsonSerializable(typeof(CosmosDeliveryQueue.DeliveryKey))]
 [JsonSerializable(typeof(StoredSegment))]
 [JsonSerializable(typeof(MemberDocument))]
+[JsonSerializable(typeof(ConsentArchiveDocument))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class CosmosDocumentJsonContext : JsonSerializerContext;
