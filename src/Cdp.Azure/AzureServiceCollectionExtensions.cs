@@ -9,6 +9,7 @@ using Cdp.Azure.Privacy;
 using Cdp.Azure.Profiles;
 using Cdp.Azure.Segments;
 using Cdp.Core;
+using Cdp.Core.Consent;
 using Cdp.Core.Destinations;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
@@ -46,6 +47,7 @@ public static class AzureServiceCollectionExtensions
 
         services.AddSingleton<IProfileStore>(sp => new CosmosProfileStore(sp.GetRequiredService<CosmosContainers>().Profiles));
         services.AddSingleton<ITimelineStore>(sp => new CosmosTimelineStore(sp.GetRequiredService<CosmosContainers>().Events));
+        services.AddSingleton<IConsentArchive>(sp => new CosmosConsentArchive(sp.GetRequiredService<CosmosContainers>().Events));
         services.AddSingleton<IIdentityIndex>(sp => new CosmosIdentityIndex(sp.GetRequiredService<CosmosContainers>().Identities));
         services.AddSingleton<IDedupStore>(sp => new CosmosDedupStore(sp.GetRequiredService<CosmosContainers>().Dedup, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRawEventArchive>(sp => new BlobRawEventArchive(

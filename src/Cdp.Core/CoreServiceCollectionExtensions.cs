@@ -51,6 +51,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<LiveProfiles>();
         services.AddSingleton<ConsentPolicy>();
         services.AddSingleton<ConsentRecorder>();
+        services.AddSingleton<ConsentHistoryArchiver>();
         services.AddSingleton<ConsentService>();
         services.AddSingleton<ConsentEndpoint>();
         services.AddSingleton<ProfileEndpoint>();

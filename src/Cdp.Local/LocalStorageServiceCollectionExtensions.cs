@@ -1,4 +1,5 @@
 using Cdp.Core;
+using Cdp.Core.Consent;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
@@ -24,6 +25,8 @@ public static class LocalStorageServiceCollectionExtensions
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<IProfileStore, SqliteProfileStore>();
         services.AddSingleton<ITimelineStore, SqliteTimelineStore>();
+        services.AddSingleton(SqliteConsentArchive.Schema);
+        services.AddSingleton<IConsentArchive, SqliteConsentArchive>();
         services.AddSingleton<IIdentityIndex, SqliteIdentityIndex>();
         services.AddSingleton<IDedupStore, SqliteDedupStore>();
         services.AddSingleton<FileRawEventArchive>();

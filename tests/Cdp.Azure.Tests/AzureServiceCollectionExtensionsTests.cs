@@ -2,6 +2,7 @@ using Azure.Messaging.EventHubs.Producer;
 using Azure.Storage.Blobs;
 using Cdp.Azure.Ingestion;
 using Cdp.Core;
+using Cdp.Core.Consent;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Privacy;
@@ -38,6 +39,7 @@ public sealed class AzureServiceCollectionExtensionsTests
         StartupValidator(services).Validate();
         Assert.NotNull(services.GetRequiredService<IProfileStore>());
         Assert.NotNull(services.GetRequiredService<ITimelineStore>());
+        Assert.NotNull(services.GetRequiredService<IConsentArchive>());
         Assert.NotNull(services.GetRequiredService<IIdentityIndex>());
         Assert.NotNull(services.GetRequiredService<IDedupStore>());
         Assert.NotNull(services.GetRequiredService<IRawEventArchive>());

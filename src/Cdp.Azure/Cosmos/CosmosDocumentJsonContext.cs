@@ -26,5 +26,6 @@ namespace Cdp.Azure.Cosmos;
 [JsonSerializable(typeof(CosmosDeliveryQueue.DeliveryKey))]
 [JsonSerializable(typeof(StoredSegment))]
 [JsonSerializable(typeof(MemberDocument))]
+[JsonSerializable(typeof(ConsentArchiveDocument))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class CosmosDocumentJsonContext : JsonSerializerContext;

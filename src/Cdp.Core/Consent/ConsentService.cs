@@ -8,8 +8,8 @@ namespace Cdp.Core.Consent;
 
 /// <summary>The consent API: read a profile's consent, record answers given through it. Merged-away ids lead to the survivor.</summary>
 public sealed class ConsentService(
-    ConsentPolicy policy, LiveProfiles live, IProfileStore profiles, MembershipSync membership, IOptions<ProcessingOptions> processing,
-    TimeProvider time)
+    ConsentPolicy policy, LiveProfiles live, IProfileStore profiles, MembershipSync membership, ConsentHistoryArchiver history,
+    IOptions<ProcessingOptions> processing, TimeProvider time)
 {
     private readonly int _maxAttempts = processing.Value.MaxWriteAttempts;
 
@@ -17,7 +17,7 @@ public sealed class ConsentService(
     {
         var read = await live.ResolveAsync(profileId, cancellationToken);
         return read is { Value: var profile }
-            ? ConsentResult.Ok(ConsentView.Of(profile, policy))
+            ? ConsentResult.Ok(await ConsentView.OfAsync(profile, policy, history, cancellationToken))
             : ConsentResult.NotFound($"no profile with id {profileId}");
     }
 
@@ -58,6 +58,7 @@ public sealed class ConsentService(
                 var segments = await membership.EvaluateAsync(profile, cancellationToken);
                 try
                 {
+                    await history.ArchiveOverflowAsync(profile, cancellationToken);
                     await profiles.ReplaceAsync(profile, etag, cancellationToken);
                     await membership.PublishAsync(profile, segments, cancellationToken);
                 }
@@ -68,7 +69,7 @@ public sealed class ConsentService(
                 }
             }
 
-            return ConsentResult.Ok(ConsentView.Of(profile, policy) with { Stale = stale.Count == 0 ? null : stale });
+            return ConsentResult.Ok(await ConsentView.OfAsync(profile, policy, history, cancellationToken) with { Stale = stale.Count == 0 ? null : stale });
         }
 
         return ConsentResult.Conflict($"profile {profileId} kept changing during {_maxAttempts} attempts; try again");

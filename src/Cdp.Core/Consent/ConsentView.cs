@@ -5,7 +5,8 @@ namespace Cdp.Core.Consent;
 
 /// <summary>
 /// A profile's consent as the API shows it: every configured purpose (unanswered ones as not granted, without a
-/// time or source), and the history of changes, oldest first.
+/// time or source), and every change, oldest first: those moved out of the document (see
+/// <see cref="ConsentHistoryArchiver"/>) and those still in it.
 /// </summary>
 public sealed record ConsentView(
     string ProfileId,
@@ -15,7 +16,14 @@ public sealed record ConsentView(
     /// <summary>On an update: purposes whose answer was older than the one on file, and so not applied.</summary>
     public IReadOnlyList<string>? Stale { get; init; }
 
-    public static ConsentView Of(Profile profile, ConsentPolicy policy)
+    /// <summary>The view of <paramref name="profile"/>, its history read whole (archived changes and the document's).</summary>
+    public static async Task<ConsentView> OfAsync(Profile profile, ConsentPolicy policy, ConsentHistoryArchiver history, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return Of(profile, policy, await history.FullHistoryAsync(profile, cancellationToken));
+    }
+
+    private static ConsentView Of(Profile profile, ConsentPolicy policy, IReadOnlyList<ConsentHistoryEntry> history)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(policy);
@@ -27,7 +35,7 @@ public sealed record ConsentView(
                 : new PurposeConsent(false, null, null));
         }
 
-        return new ConsentView(profile.Id, purposes, profile.ConsentHistory);
+        return new ConsentView(profile.Id, purposes, history);
     }
 }
 

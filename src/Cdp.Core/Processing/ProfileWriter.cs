@@ -1,3 +1,4 @@
+using Cdp.Core.Consent;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
@@ -18,6 +19,7 @@ public sealed class ProfileWriter(
     BatchResolver resolver,
     IdentityLinker linker,
     MembershipSync membership,
+    ConsentHistoryArchiver consentHistory,
     IOptions<IdentityOptions> identityRules,
     IOptions<ProcessingOptions> options,
     TimeProvider time)
@@ -44,6 +46,7 @@ public sealed class ProfileWriter(
             {
                 // The profile write commits the identity decision; the links follow it. A crash in between is
                 // repaired by the redelivery, which finds this profile by its deterministic id.
+                await consentHistory.ArchiveOverflowAsync(profile, ct);
                 pending.ETag = pending.ETag is null
                     ? await profiles.CreateAsync(profile, ct)
                     : await profiles.ReplaceAsync(profile, pending.ETag, ct);

@@ -35,7 +35,11 @@ public sealed record Profile
     /// <summary>Consent per purpose (analytics, marketing, ...): the current answer.</summary>
     public Dictionary<string, ConsentState> Consent { get; init; } = new(StringComparer.Ordinal);
 
-    /// <summary>Every change of a consent answer, oldest first: the record behind <see cref="Consent"/>.</summary>
+    /// <summary>
+    /// The newest changes of consent answers, oldest first: the record behind <see cref="Consent"/>. Before a write the
+    /// older ones beyond <see cref="Cdp.Core.Consent.ConsentHistoryLimits.InDocument"/> move to the consent archive, so read
+    /// the whole history through <see cref="Cdp.Core.Consent.ConsentHistoryArchiver.FullHistoryAsync"/>.
+    /// </summary>
     public List<ConsentHistoryEntry> ConsentHistory { get; init; } = [];
 
     /// <summary>

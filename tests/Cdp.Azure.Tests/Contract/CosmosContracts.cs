@@ -1,6 +1,7 @@
 using Cdp.Azure.Identity;
 using Cdp.Azure.Ingestion;
 using Cdp.Azure.Profiles;
+using Cdp.Core.Consent;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
@@ -18,6 +19,12 @@ public sealed class CosmosProfileStoreContract(CosmosContractAccount account) : 
 public sealed class CosmosTimelineStoreContract(CosmosContractAccount account) : TimelineStoreContract, IClassFixture<CosmosContractAccount>
 {
     protected override ITimelineStore CreateStore() => new CosmosTimelineStore(account.Container(o => o.EventsContainer));
+}
+
+[RequiresCosmos]
+public sealed class CosmosConsentArchiveContract(CosmosContractAccount account) : ConsentArchiveContract, IClassFixture<CosmosContractAccount>
+{
+    protected override IConsentArchive CreateArchive() => new CosmosConsentArchive(account.Container(o => o.EventsContainer));
 }
 
 [RequiresCosmos]

@@ -1,3 +1,4 @@
+using Cdp.Core.Consent;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
@@ -32,4 +33,9 @@ public sealed class InMemoryDedupStoreContractTests : DedupStoreContract
 public sealed class InMemoryRawEventArchiveContractTests : RawEventArchiveContract
 {
     protected override IRawEventArchive CreateArchive() => new InMemoryRawEventArchive();
+}
+
+public sealed class InMemoryConsentArchiveContractTests : ConsentArchiveContract
+{
+    protected override IConsentArchive CreateArchive() => new InMemoryConsentArchive();
 }

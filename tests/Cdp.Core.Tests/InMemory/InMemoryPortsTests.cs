@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cdp.Core.Consent;
 using Cdp.Core.Events;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
@@ -166,6 +167,7 @@ public sealed class InMemoryPortsTests
 
         Assert.Same(provider.GetRequiredService<InMemoryProfileStore>(), provider.GetRequiredService<IProfileStore>());
         Assert.Same(provider.GetRequiredService<InMemoryTimelineStore>(), provider.GetRequiredService<ITimelineStore>());
+        Assert.Same(provider.GetRequiredService<InMemoryConsentArchive>(), provider.GetRequiredService<IConsentArchive>());
         Assert.Same(provider.GetRequiredService<InMemoryIdentityIndex>(), provider.GetRequiredService<IIdentityIndex>());
         Assert.Same(provider.GetRequiredService<InMemoryDedupStore>(), provider.GetRequiredService<IDedupStore>());
         Assert.Same(provider.GetRequiredService<InMemoryRawEventArchive>(), provider.GetRequiredService<IRawEventArchive>());

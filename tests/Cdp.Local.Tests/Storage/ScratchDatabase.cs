@@ -6,10 +6,13 @@ namespace Cdp.Local.Tests.Storage;
 /// <summary>A fresh data directory under the temp folder and the database in it, removed again on Dispose.</summary>
 internal sealed class ScratchDatabase : IDisposable
 {
+    private readonly SqliteSchemaScript[] _scripts;
     private SqliteDatabase? _database;
 
-    public ScratchDatabase(SqliteSynchronous synchronous = SqliteSynchronous.Full)
+    /// <param name="scripts">Tables beyond the core schema that the test's store needs (as the host registers them).</param>
+    public ScratchDatabase(SqliteSynchronous synchronous = SqliteSynchronous.Full, params SqliteSchemaScript[] scripts)
     {
+        _scripts = scripts;
         Options = new LocalStoreOptions
         {
             DataDirectory = Path.Combine(Path.GetTempPath(), "cdp-local-tests", Guid.NewGuid().ToString("N")),
@@ -47,5 +50,5 @@ internal sealed class ScratchDatabase : IDisposable
         }
     }
 
-    private SqliteDatabase Open() => new(Microsoft.Extensions.Options.Options.Create(Options), []);
+    private SqliteDatabase Open() => new(Microsoft.Extensions.Options.Options.Create(Options), _scripts);
 }

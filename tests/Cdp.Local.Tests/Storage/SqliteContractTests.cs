@@ -1,3 +1,4 @@
+using Cdp.Core.Consent;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
@@ -50,6 +51,15 @@ public sealed class FileRawEventArchiveContractTests : RawEventArchiveContract, 
     private readonly ScratchDatabase _scratch = new();
 
     protected override IRawEventArchive CreateArchive() => new FileRawEventArchive(Options.Create(_scratch.Options));
+
+    public void Dispose() => _scratch.Dispose();
+}
+
+public sealed class SqliteConsentArchiveContractTests : ConsentArchiveContract, IDisposable
+{
+    private readonly ScratchDatabase _scratch = new(scripts: SqliteConsentArchive.Schema);
+
+    protected override IConsentArchive CreateArchive() => new SqliteConsentArchive(_scratch.Database);
 
     public void Dispose() => _scratch.Dispose();
 }

@@ -1,4 +1,5 @@
 using Cdp.Core.Authorization;
+using Cdp.Core.Consent;
 using Cdp.Core.Destinations;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
@@ -20,6 +21,7 @@ internal static class InMemoryServiceCollectionExtensions
     {
         Register<IProfileStore, InMemoryProfileStore>(services, _ => new InMemoryProfileStore());
         Register<ITimelineStore, InMemoryTimelineStore>(services, _ => new InMemoryTimelineStore());
+        Register<IConsentArchive, InMemoryConsentArchive>(services, _ => new InMemoryConsentArchive());
         Register<IIdentityIndex, InMemoryIdentityIndex>(services, _ => new InMemoryIdentityIndex());
         Register<IDedupStore, InMemoryDedupStore>(services, sp => new InMemoryDedupStore(sp.GetRequiredService<TimeProvider>()));
         Register<IRawEventArchive, InMemoryRawEventArchive>(services, _ => new InMemoryRawEventArchive());

@@ -1,3 +1,4 @@
+using Cdp.Core.Consent;
 using Cdp.Core.Profiles;
 using Cdp.Core.Segments;
 using Cdp.Core.Workflows;
@@ -10,7 +11,8 @@ namespace Cdp.Core.Identity;
 /// segment members index then follows the fold: the loser's rows go, the survivor's standings are listed.
 /// </summary>
 public sealed class FoldProfileActivity(
-    LiveProfiles live, IProfileStore profiles, ProfileMerger merger, MembershipSync membership, IOptions<IdentityOptions> options, TimeProvider time)
+    LiveProfiles live, IProfileStore profiles, ProfileMerger merger, MembershipSync membership, ConsentHistoryArchiver consentHistory,
+    IOptions<IdentityOptions> options, TimeProvider time)
     : IActivity<MergeStep, bool>
 {
     public const string ActivityName = "FoldProfile";
@@ -33,12 +35,16 @@ public sealed class FoldProfileActivity(
                 return false;
             }
 
+            // The loser's older consent changes live outside its document: they become the survivor's before the survivor is
+            // written (and before MoveTimeline drops the loser's partition, which in Cosmos DB holds them). Idempotent.
+            await consentHistory.CopyArchivedAsync(loser.Value.Id, survivor.Value.Id, cancellationToken);
             var incoming = MergeLimits.Trim(survivor.Value, loser.Value, options.Value, time.GetUtcNow());
             merger.Merge(survivor.Value, incoming, time.GetUtcNow(), $"{input.InstanceId}: {input.Reason}");
             survivor.Value.Version++;
             survivor.Value.UpdatedAt = time.GetUtcNow();
             try
             {
+                await consentHistory.ArchiveOverflowAsync(survivor.Value, cancellationToken);
                 await profiles.ReplaceAsync(survivor.Value, survivor.ETag, cancellationToken);
             }
             catch (ConcurrencyConflictException) when (attempt < 20)

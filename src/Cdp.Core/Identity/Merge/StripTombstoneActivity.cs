@@ -1,10 +1,14 @@
+using Cdp.Core.Consent;
 using Cdp.Core.Profiles;
 using Cdp.Core.Workflows;
 
 namespace Cdp.Core.Identity;
 
-/// <summary>Leaves the loser as a bare redirect: its data lives on in the survivor, raw identifiers only there.</summary>
-public sealed class StripTombstoneActivity(IProfileStore profiles) : IActivity<MergeStep, bool>
+/// <summary>
+/// Leaves the loser as a bare redirect: its data lives on in the survivor, raw identifiers only there. Its archived consent
+/// changes go too (the fold copied them to the survivor).
+/// </summary>
+public sealed class StripTombstoneActivity(IProfileStore profiles, IConsentArchive consentArchive) : IActivity<MergeStep, bool>
 {
     public const string ActivityName = "StripTombstone";
 
@@ -14,6 +18,11 @@ public sealed class StripTombstoneActivity(IProfileStore profiles) : IActivity<M
     {
         ArgumentNullException.ThrowIfNull(input);
         var loser = await profiles.GetAsync(input.LoserId, cancellationToken);
+        if (loser is { Value.MergedInto: not null })
+        {
+            await consentArchive.DeleteAllAsync(input.LoserId, cancellationToken);
+        }
+
         if (loser is not { Value.MergedInto: not null } tombstone || tombstone.Value.Identifiers.Count == 0 && tombstone.Value.Traits.Count == 0)
         {
             return false;

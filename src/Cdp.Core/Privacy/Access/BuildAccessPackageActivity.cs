@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Cdp.Core.Consent;
 using Cdp.Core.Profiles;
 using Cdp.Core.Workflows;
 
@@ -13,6 +14,7 @@ public sealed class BuildAccessPackageActivity(
     PrivacyRequestDocuments requests,
     IProfileStore profiles,
     ITimelineStore timeline,
+    ConsentHistoryArchiver consentHistory,
     IExportLedger ledger,
     IDocumentArea documents,
     IEnumerable<IProfileRecordSource> sources,
@@ -70,7 +72,7 @@ public sealed class BuildAccessPackageActivity(
             if (await profiles.GetAsync(profileId, ct) is { Value: var profile } && profile.MergedInto is null)
             {
                 package.Profiles.Add(profile);
-                package.Consent.Add(new ProfileConsent(profile.Id, profile.Consent, profile.ConsentHistory));
+                package.Consent.Add(new ProfileConsent(profile.Id, profile.Consent, await consentHistory.FullHistoryAsync(profile, ct)));
                 package.MergeHistory.AddRange(profile.History.Where(h => h.Kind is HistoryKinds.MergedFrom or HistoryKinds.MergedInto));
             }
 

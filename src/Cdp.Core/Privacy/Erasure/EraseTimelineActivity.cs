@@ -1,3 +1,4 @@
+using Cdp.Core.Consent;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
 using Cdp.Core.Workflows;
@@ -6,11 +7,13 @@ namespace Cdp.Core.Privacy;
 
 /// <summary>
 /// Deletes the profiles' timelines and their raw archive references, after forgetting their message ids in the dedup
-/// store. A batch in flight may have recorded a reference since the subject was resolved; the references are the only
-/// index of those files, so any new one is added to the request before it goes: verification then scans the file and
-/// the next round rewrites it.
+/// store, and their archived consent changes (first: in Cosmos DB they share the timeline's partition, whose deletion
+/// would leave nothing to count). A batch in flight may have recorded a raw archive reference since the subject was
+/// resolved; the references are the only index of those files, so any new one is added to the request before it goes:
+/// verification then scans the file and the next round rewrites it.
 /// </summary>
-public sealed class EraseTimelineActivity(PrivacyRequestDocuments requests, ITimelineStore timeline, IProfileStore profiles, IDedupStore dedup)
+public sealed class EraseTimelineActivity(
+    PrivacyRequestDocuments requests, ITimelineStore timeline, IProfileStore profiles, IDedupStore dedup, IConsentArchive consentArchive)
     : IActivity<PrivacyWorkflowInput, Dictionary<string, int>>
 {
     public const string ActivityName = "EraseTimeline";
@@ -23,9 +26,10 @@ public sealed class EraseTimelineActivity(PrivacyRequestDocuments requests, ITim
         ArgumentNullException.ThrowIfNull(input);
         var request = await requests.GetAsync(input.RequestId, cancellationToken);
         var known = request.RawBlobs.ToHashSet(StringComparer.Ordinal);
-        int events = 0, forgotten = 0;
+        int events = 0, forgotten = 0, consentChanges = 0;
         foreach (var profileId in request.ProfileIds)
         {
+            consentChanges += await consentArchive.DeleteAllAsync(profileId, cancellationToken);
             var messageIds = new HashSet<string>(StringComparer.Ordinal);
             if (await profiles.GetAsync(profileId, cancellationToken) is { } profile)
             {
@@ -59,7 +63,10 @@ public sealed class EraseTimelineActivity(PrivacyRequestDocuments requests, ITim
         }
 
         await requests.AuditAsync(input.RequestId, input.Attempt, "timeline_erased", PrivacyAuditOutcomes.Succeeded, $"{events} event(s)", cancellationToken);
-        return new() { [PrivacyStores.TimelineEvents] = events, [PrivacyStores.DedupEntries] = forgotten };
+        return new()
+        {
+            [PrivacyStores.TimelineEvents] = events, [PrivacyStores.DedupEntries] = forgotten, [PrivacyStores.ConsentHistory] = consentChanges,
+        };
     }
 
     /// <summary>Adds references the request did not know (usually none: the subject was resolved with them).</summary>

@@ -42,6 +42,9 @@ public static class PrivacyStores
     public const string Profiles = "profiles";
     public const string Identities = "identities";
     public const string TimelineEvents = "timelineEvents";
+
+    /// <summary>Archived consent changes (the older ones a profile document no longer carries).</summary>
+    public const string ConsentHistory = "consentHistory";
     public const string DedupEntries = "dedupEntries";
     public const string RawEventFiles = "rawEventFiles";
     public const string RawEvents = "rawEvents";

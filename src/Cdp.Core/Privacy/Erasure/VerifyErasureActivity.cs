@@ -1,3 +1,4 @@
+using Cdp.Core.Consent;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
@@ -6,14 +7,15 @@ using Cdp.Core.Workflows;
 namespace Cdp.Core.Privacy;
 
 /// <summary>
-/// Scans every store for the subject through the ports: profiles and timelines by the resolved ids, identity links by
-/// the identity ids, the rewritten raw files line by line (raw values and identity hashes), other features' records,
+/// Scans every store for the subject through the ports: profiles, timelines and archived consent changes by the resolved
+/// ids, identity links by the identity ids, the rewritten raw files line by line (raw values and identity hashes), other features' records,
 /// the export ledger and files; and the suppression list against the mode. Returns traces per store.
 /// </summary>
 public sealed class VerifyErasureActivity(
     PrivacyRequestDocuments requests,
     IProfileStore profiles,
     ITimelineStore timeline,
+    IConsentArchive consentArchive,
     IIdentityIndex identities,
     IRawEventArchive archive,
     IExportLedger ledger,
@@ -59,7 +61,7 @@ public sealed class VerifyErasureActivity(
 
     private async Task ScanStoresAsync(PrivacyRequest request, Dictionary<string, int> traces, CancellationToken ct)
     {
-        int profileTraces = 0, timelineTraces = 0, exportTraces = 0;
+        int profileTraces = 0, timelineTraces = 0, consentTraces = 0, exportTraces = 0;
         foreach (var profileId in request.ProfileIds)
         {
             if (await profiles.GetAsync(profileId, ct) is not null)
@@ -70,6 +72,7 @@ public sealed class VerifyErasureActivity(
             // A raw archive reference left behind ties the profile id to a file: a trace like an event.
             timelineTraces += (await timeline.GetPageAsync(profileId, 100, null, ct)).Events.Count
                 + (await timeline.ListRawBlobsAsync(profileId, ct)).Count;
+            consentTraces += (await consentArchive.ListAsync(profileId, ct)).Count;
             foreach (var record in await ledger.ListByProfileAsync(profileId, ct))
             {
                 if (record.ErasureRequestId is null
@@ -106,6 +109,7 @@ public sealed class VerifyErasureActivity(
 
         traces[PrivacyStores.Profiles] = profileTraces;
         traces[PrivacyStores.TimelineEvents] = timelineTraces;
+        traces[PrivacyStores.ConsentHistory] = consentTraces;
         traces[PrivacyStores.Identities] = identityTraces;
         traces[PrivacyStores.RawEvents] = rawTraces;
         traces[PrivacyStores.ExportRecords] = exportTraces;
