@@ -1,4 +1,7 @@
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cdp.Azure.Cosmos;
 using Microsoft.Azure.Cosmos;
 using Moq;
 
@@ -14,6 +17,18 @@ internal static class CosmosMocks
         response.Setup(r => r.ETag).Returns(etag);
         response.Setup(r => r.StatusCode).Returns(HttpStatusCode.OK);
         return response.Object;
+    }
+
+    /// <summary>An item as a feed (ReadMany, a query) returns it: the document with its <c>_etag</c> system property.</summary>
+    public static JsonElement Stored<T>(T item, string? etag)
+    {
+        var document = JsonSerializer.SerializeToNode(item, CosmosClientFactory.SerializerOptions)!.AsObject();
+        if (etag is not null)
+        {
+            document["_etag"] = etag;
+        }
+
+        return JsonSerializer.SerializeToElement(document);
     }
 
     public static CosmosException Error(HttpStatusCode status) => new($"status {(int)status}", status, 0, "activity", 1);

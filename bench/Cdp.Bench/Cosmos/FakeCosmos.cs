@@ -193,7 +193,8 @@ internal sealed class FakeCosmos
         Counts.Add(CosmosOperation.ReadMany, items.Count);
         lock (_lock)
         {
-            var found = items.Select(i => Find(container, i.Partition, i.Id)).OfType<StoredItem>().Select(s => s.Document.Deserialize<T>(Json)!).ToList();
+            // Each item as Cosmos DB returns it in a feed: with its system properties, of which the adapters read _etag.
+            var found = items.Select(i => Find(container, i.Partition, i.Id)).OfType<StoredItem>().Select(s => WithETag(s).Deserialize<T>(Json)!).ToList();
             return Task.FromResult<FeedResponse<T>>(new FakeFeedResponse<T>(found, null));
         }
     }
@@ -353,6 +354,13 @@ internal sealed class FakeCosmos
     {
         var key = partition.ToString();
         return _items.Where(i => i.Key.Container == container && i.Key.Partition == key).Select(i => i.Value.Document);
+    }
+
+    private static JsonObject WithETag(StoredItem stored)
+    {
+        var document = (JsonObject)stored.Document.DeepClone();
+        document["_etag"] = stored.ETag;
+        return document;
     }
 
     private StoredItem? Find(string container, PartitionKey partition, string id) => _items.GetValueOrDefault((container, partition.ToString(), id));

@@ -1,4 +1,5 @@
 using System.Net;
+using Cdp.Azure.Cosmos;
 using Cdp.Core;
 using Cdp.Core.Identity;
 using Microsoft.Azure.Cosmos;
@@ -23,6 +24,10 @@ internal sealed class CosmosIdentityIndex(Container container) : IIdentityIndex
             return null;
         }
     }
+
+    /// <summary>One ReadMany call for every <see cref="ContainerReadMany.MaxItemsPerCall"/> ids (one for a batch), not a point read each.</summary>
+    public Task<IReadOnlyDictionary<string, Versioned<IdentityLink>>> GetManyAsync(IReadOnlyCollection<string> identityIds, CancellationToken cancellationToken) =>
+        container.ReadManyByIdAsync<IdentityLink>(identityIds, cancellationToken);
 
     public async Task<bool> DeleteAsync(string identityId, string? etag, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using Cdp.Azure.Cosmos;
 using Cdp.Core;
 using Cdp.Core.Profiles;
 using Microsoft.Azure.Cosmos;
@@ -24,6 +25,10 @@ internal sealed class CosmosProfileStore(Container container) : IProfileStore
             return null;
         }
     }
+
+    /// <summary>One ReadMany call for every <see cref="ContainerReadMany.MaxItemsPerCall"/> ids (one for a batch), not a point read each.</summary>
+    public Task<IReadOnlyDictionary<string, Versioned<Profile>>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        container.ReadManyByIdAsync<Profile>(ids, cancellationToken);
 
     public async Task<string> CreateAsync(Profile profile, CancellationToken cancellationToken)
     {

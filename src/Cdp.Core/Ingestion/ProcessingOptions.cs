@@ -18,4 +18,10 @@ public sealed class ProcessingOptions
     /// <summary>Attempts at a profile write that keeps losing to concurrent writers before the batch fails (and is retried).</summary>
     [Range(1, 100, ErrorMessage = "Cdp:Processing:MaxWriteAttempts must be between 1 and 100")]
     public int MaxWriteAttempts { get; set; } = 10;
+
+    /// <summary>
+    /// Whether a batch reads its links and profiles in bulk before resolving its events (always, in a host). Not
+    /// bound from configuration: tests turn it off to check that the bulk reads change no decision.
+    /// </summary>
+    internal bool PrefetchReads { get; set; } = true;
 }

@@ -2,15 +2,18 @@ using System.Security.Cryptography;
 using System.Text;
 using Cdp.Core.Events;
 using Cdp.Core.Identity;
+using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Cdp.Core.Processing;
 
 /// <summary>
 /// Resolves each event of a batch to its person and applies it to that person's in-memory profile. Events are taken
 /// in arrival order: identity decisions depend on what came before (which userId a shared anonymousId joins first),
-/// and event-at-a-time processing must decide the same.
+/// and event-at-a-time processing must decide the same. What the events will read from the store is read in bulk
+/// first (<see cref="BatchPrefetch"/>); each event then reads only what that could not know.
 /// </summary>
 public sealed partial class BatchResolver(
     IdentityGraph graph,
@@ -18,16 +21,47 @@ public sealed partial class BatchResolver(
     IIdentityIndex identities,
     IProfileStore profiles,
     LiveProfiles liveProfiles,
+    IOptions<ProcessingOptions> options,
     TimeProvider time,
     ILogger<BatchResolver> logger)
 {
-    internal async Task ApplyAsync(SegmentEvent e, List<HashedIdentifier> ids, string rawBlob, BatchState batch, CancellationToken ct)
+    private readonly BatchPrefetch _prefetch = new(identities, profiles);
+    private readonly bool _prefetchReads = options.Value.PrefetchReads;
+
+    /// <summary>Resolves the batch's events in arrival order, reading what they need in bulk first.</summary>
+    internal async Task ResolveAsync(
+        IReadOnlyList<(SegmentEvent Event, List<HashedIdentifier> Ids)> fresh, BatchState batch, CancellationToken ct)
+    {
+        if (_prefetchReads)
+        {
+            await _prefetch.ReadAsync(fresh, batch, ct);
+        }
+
+        try
+        {
+            foreach (var (e, ids) in fresh)
+            {
+                await ApplyAsync(e, ids, batch, ct);
+            }
+        }
+        finally
+        {
+            batch.ForgetStoredReads();
+        }
+    }
+
+    private async Task ApplyAsync(SegmentEvent e, List<HashedIdentifier> ids, BatchState batch, CancellationToken ct)
     {
         var linked = new Dictionary<string, Profile>(StringComparer.Ordinal);
         foreach (var id in ids)
         {
             if (!batch.Links.TryGetValue(id.IdentityId, out var profileId))
             {
+                if (batch.Unlinked.Contains(id.IdentityId))
+                {
+                    continue;
+                }
+
                 var link = await identities.GetAsync(id.IdentityId, ct);
                 if (link is null)
                 {
@@ -73,7 +107,7 @@ public sealed partial class BatchResolver(
         // profiles ever hold the same identifier, even while merges are pending or end up refused.
         var kept = decision.Keep.Where(id => !linked.TryGetValue(id.IdentityId, out var owner) || owner.Id == profile.Id).ToList();
         target.Events.Add((e, kept));
-        updater.Apply(profile, e, kept, rawBlob);
+        updater.Apply(profile, e, kept);
         foreach (var id in kept)
         {
             if (!batch.Links.ContainsKey(id.IdentityId))
@@ -89,7 +123,10 @@ public sealed partial class BatchResolver(
     {
         // The batch's own copy of a profile on the chain is newer than the store's: the chain stops there.
         var (liveId, read) = await liveProfiles.FollowAsync(
-            profileId, id => batch.Profiles.TryGetValue(id, out var cached) && cached.Profile is not null, ct);
+            profileId,
+            id => batch.Profiles.TryGetValue(id, out var cached) && cached.Profile is not null,
+            (id, token) => ReadStoredAsync(id, batch, token),
+            ct);
         if (batch.Profiles.TryGetValue(liveId, out var held) && held.Profile is not null)
         {
             return liveId;
@@ -120,7 +157,7 @@ public sealed partial class BatchResolver(
                 return cached;
             }
 
-            var existing = await profiles.GetAsync(candidate, ct);
+            var existing = await ReadStoredAsync(candidate, batch, ct);
             if (existing is null)
             {
                 newId ??= candidate;
@@ -153,7 +190,11 @@ public sealed partial class BatchResolver(
     private async Task<Profile> LoadProfileAsync(string id, BatchState batch, CancellationToken ct) =>
         batch.Profiles[await LoadAsync(id, batch, ct)].Profile!;
 
-    private static string ProfileIdFor(HashedIdentifier id) =>
+    /// <summary>A profile as the store holds it: as the batch's prefetch read it, else by a point read.</summary>
+    private ValueTask<Versioned<Profile>?> ReadStoredAsync(string id, BatchState batch, CancellationToken ct) =>
+        batch.StoredProfiles.TryGetValue(id, out var stored) ? ValueTask.FromResult(stored) : new(profiles.GetAsync(id, ct));
+
+    internal static string ProfileIdFor(HashedIdentifier id) =>
         "p-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id.IdentityId)).AsSpan(0, 16));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} carries only blocked or malformed identifiers; not attached to a profile")]

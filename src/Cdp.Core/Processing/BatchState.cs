@@ -15,10 +15,31 @@ internal sealed class BatchState
 
     public Dictionary<string, PendingProfile> Profiles { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Identity ids the store had no link for when the batch began (read by <see cref="BatchPrefetch"/>).</summary>
+    public HashSet<string> Unlinked { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Profiles as the store held them when the batch began, by id (null: no profile with that id), read by
+    /// <see cref="BatchPrefetch"/>. Only a read cache: a profile the batch changes is in <see cref="Profiles"/>.
+    /// </summary>
+    public Dictionary<string, Versioned<Profile>?> StoredProfiles { get; } = new(StringComparer.Ordinal);
+
     /// <summary>By instance id, so a merge several events ask for is requested once.</summary>
     public Dictionary<string, MergeRequest> MergeRequests { get; } = new(StringComparer.Ordinal);
 
     public int Conflicts { get; set; }
+
+    /// <summary>
+    /// Drops what was read before the first event, once the events are resolved. The batch writes nothing while it
+    /// resolves, so until then those reads are as good as reading each document when first needed (a concurrent
+    /// writer is caught by the ETag check on write, as before); once writing starts they are stale, and a lost race
+    /// must read the store again.
+    /// </summary>
+    public void ForgetStoredReads()
+    {
+        Unlinked.Clear();
+        StoredProfiles.Clear();
+    }
 }
 
 /// <summary>One person's profile as this batch will write it, with the events applied to it and the links it still owes.</summary>

@@ -50,12 +50,9 @@ public sealed partial class EventProcessor(
         // 2. Land the raw events before anything refers to the file.
         var rawBlob = await rawBatches.ArchiveAsync(raw, cancellationToken);
 
-        // 3. Resolve and apply, caching profiles and links for the rest of the batch.
+        // 3. Resolve and apply, caching profiles and links for the rest of the batch (read in bulk up front).
         var batch = new BatchState();
-        foreach (var (e, ids) in raw.Fresh)
-        {
-            await resolver.ApplyAsync(e, ids, rawBlob, batch, cancellationToken);
-        }
+        await resolver.ResolveAsync(raw.Fresh, batch, cancellationToken);
 
         // 4. Persist each profile once: timeline first (idempotent), then the profile, then the links that point at it.
         var created = 0;

@@ -1,9 +1,30 @@
 namespace Cdp.Core.Profiles;
 
-/// <summary>Port: profile documents, point-read by id. Writes are conditional on the ETag read.</summary>
+/// <summary>Port: profile documents, read by id (one or, for a batch, many at once). Writes are conditional on the ETag read.</summary>
 public interface IProfileStore
 {
     Task<Versioned<Profile>?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The stored documents of those of <paramref name="ids"/> that exist, by id, each with its ETag (missing ids are
+    /// absent; an id asked twice is read once). A tombstone is returned as it is: following <c>mergedInto</c> is the
+    /// caller's business (<c>LiveProfiles</c>). Default: one point read per id; stores that can read many items in one
+    /// request do so.
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, Versioned<Profile>>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new Dictionary<string, Versioned<Profile>>(StringComparer.Ordinal);
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
+        {
+            if (await GetAsync(id, cancellationToken) is { } profile)
+            {
+                found[id] = profile;
+            }
+        }
+
+        return found;
+    }
 
     /// <summary>Creates the profile; throws <see cref="ConcurrencyConflictException"/> if the id exists.</summary>
     Task<string> CreateAsync(Profile profile, CancellationToken cancellationToken);

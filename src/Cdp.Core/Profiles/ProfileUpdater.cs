@@ -25,14 +25,6 @@ public sealed class ProfileUpdater(
     private readonly int _recentLimit = options.Value.RecentMessageIdsPerProfile;
     private readonly List<SumRule> _sums = profileOptions.Value.Sums;
 
-    /// <summary>
-    /// As <see cref="Apply(Profile, SegmentEvent, IReadOnlyList{HashedIdentifier})"/>. The raw archive file is no longer
-    /// recorded on the profile (ADR 0016: it goes to the timeline store with the events), so <paramref name="rawBlob"/>
-    /// is not used; the overload stays for callers that still pass it.
-    /// </summary>
-    public bool Apply(Profile profile, SegmentEvent e, IReadOnlyList<HashedIdentifier> identifiers, string? rawBlob) =>
-        Apply(profile, e, identifiers);
-
     /// <summary>False when the profile already holds this message (a redelivery): nothing changes.</summary>
     public bool Apply(Profile profile, SegmentEvent e, IReadOnlyList<HashedIdentifier> identifiers)
     {

@@ -8,6 +8,7 @@ namespace Cdp.Local.Identity;
 public sealed class SqliteIdentityIndex(SqliteDatabase database) : IIdentityIndex
 {
     private const string SelectSql = "SELECT profile_id, first_seen, last_seen, etag FROM identities WHERE id = $id";
+    private const string SelectManySql = "SELECT id, profile_id, first_seen, last_seen, etag FROM identities WHERE id IN (";
 
     private const string InsertSql = """
         INSERT INTO identities (id, profile_id, first_seen, last_seen, etag) VALUES ($id, $profile, $first, $last, $etag)
@@ -36,6 +37,30 @@ public sealed class SqliteIdentityIndex(SqliteDatabase database) : IIdentityInde
             var link = new IdentityLink(identityId, reader.GetString(0), FromTicks(reader.GetInt64(1)), FromTicks(reader.GetInt64(2)));
             return new Versioned<IdentityLink>(link, RowETag.Format(reader.GetInt64(3)));
         }));
+    }
+
+    /// <summary>One statement per chunk of ids, on the ambient transaction when there is one (as <see cref="GetAsync"/>).</summary>
+    public Task<IReadOnlyDictionary<string, Versioned<IdentityLink>>> GetManyAsync(
+        IReadOnlyCollection<string> identityIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(identityIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        var found = new Dictionary<string, Versioned<IdentityLink>>(StringComparer.Ordinal);
+        if (identityIds.Count > 0)
+        {
+            database.Read(session =>
+            {
+                SqliteKeyedSelect.Read(session, SelectManySql, identityIds, reader =>
+                {
+                    var id = reader.GetString(0);
+                    var link = new IdentityLink(id, reader.GetString(1), FromTicks(reader.GetInt64(2)), FromTicks(reader.GetInt64(3)));
+                    found[id] = new Versioned<IdentityLink>(link, RowETag.Format(reader.GetInt64(4)));
+                });
+                return found;
+            });
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, Versioned<IdentityLink>>>(found);
     }
 
     public async Task<bool> DeleteAsync(string identityId, string? etag, CancellationToken cancellationToken)

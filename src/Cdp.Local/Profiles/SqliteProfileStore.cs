@@ -9,6 +9,7 @@ namespace Cdp.Local.Profiles;
 public sealed class SqliteProfileStore(SqliteDatabase database) : IProfileStore
 {
     private const string SelectSql = "SELECT etag, body FROM profiles WHERE id = $id";
+    private const string SelectManySql = "SELECT id, etag, body FROM profiles WHERE id IN (";
     private const string InsertSql = "INSERT INTO profiles (id, etag, body) VALUES ($id, $etag, $body) ON CONFLICT (id) DO NOTHING";
     private const string ReplaceSql = "UPDATE profiles SET etag = $next, body = $body WHERE id = $id AND etag = $etag";
 
@@ -26,10 +27,30 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : IProfileStore
                 return (Versioned<Profile>?)null;
             }
 
-            var profile = JsonSerializer.Deserialize(reader.GetFieldValue<byte[]>(1), CdpJsonContext.Default.Profile)
-                ?? throw new InvalidDataException($"profile {id} has an empty body");
-            return new Versioned<Profile>(profile, RowETag.Format(reader.GetInt64(0)));
+            return new Versioned<Profile>(Deserialize(id, reader.GetFieldValue<byte[]>(1)), RowETag.Format(reader.GetInt64(0)));
         }));
+    }
+
+    /// <summary>One statement per chunk of ids, on the ambient transaction when there is one (as <see cref="GetAsync"/>).</summary>
+    public Task<IReadOnlyDictionary<string, Versioned<Profile>>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        cancellationToken.ThrowIfCancellationRequested();
+        var found = new Dictionary<string, Versioned<Profile>>(StringComparer.Ordinal);
+        if (ids.Count > 0)
+        {
+            database.Read(session =>
+            {
+                SqliteKeyedSelect.Read(session, SelectManySql, ids, reader =>
+                {
+                    var id = reader.GetString(0);
+                    found[id] = new Versioned<Profile>(Deserialize(id, reader.GetFieldValue<byte[]>(2)), RowETag.Format(reader.GetInt64(1)));
+                });
+                return found;
+            });
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, Versioned<Profile>>>(found);
     }
 
     public async Task<string> CreateAsync(Profile profile, CancellationToken cancellationToken)
@@ -84,4 +105,7 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : IProfileStore
         }, cancellationToken);
         return deleted > 0;
     }
+
+    private static Profile Deserialize(string id, byte[] body) =>
+        JsonSerializer.Deserialize(body, CdpJsonContext.Default.Profile) ?? throw new InvalidDataException($"profile {id} has an empty body");
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Cdp.Azure.Identity;
 using Cdp.Core;
 using Cdp.Core.Identity;
@@ -108,6 +109,67 @@ public sealed class CosmosIdentityIndexTests
             .ThrowsAsync(CosmosMocks.Error(status));
 
         Assert.False(await Index().DeleteAsync(EmailId, "\"e1\"", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetManyAsync_SomeLinked_ReadsManyEachInItsOwnPartitionAndReturnsTheStoredETags()
+    {
+        const string UserId = "userId:3d4e5f";
+        var asked = new List<IReadOnlyList<(string Id, PartitionKey Partition)>>();
+        var email = new IdentityLink(EmailId, "p-1", Now, Now);
+        var user = new IdentityLink(UserId, "p-2", Now, Now.AddDays(1));
+        _container.Setup(c => c.ReadManyItemsAsync<JsonElement>(It.IsAny<IReadOnlyList<(string, PartitionKey)>>(), null, It.IsAny<CancellationToken>()))
+            .Callback<IReadOnlyList<(string, PartitionKey)>, ReadManyRequestOptions, CancellationToken>((keys, _, _) => asked.Add(keys))
+            .ReturnsAsync(CosmosMocks.Page([CosmosMocks.Stored(email, "\"e1\""), CosmosMocks.Stored(user, "\"e2\"")], null));
+
+        var read = await Index().GetManyAsync([EmailId, "anonymousId:404", UserId, EmailId], CancellationToken.None);
+
+        Assert.Equal(new Versioned<IdentityLink>(email, "\"e1\""), read[EmailId]);
+        Assert.Equal(new Versioned<IdentityLink>(user, "\"e2\""), read[UserId]);
+        Assert.Equal(2, read.Count);
+        var keys = Assert.Single(asked);
+        Assert.Equal([EmailId, "anonymousId:404", UserId], keys.Select(k => k.Id));
+        Assert.All(keys, k => Assert.Equal(new PartitionKey(k.Id), k.Partition));
+    }
+
+    [Fact]
+    public async Task GetManyAsync_MoreIdsThanOneCallTakes_AsksInCallsOfAtMostTheLimit()
+    {
+        var sizes = new List<int>();
+        _container.Setup(c => c.ReadManyItemsAsync<JsonElement>(It.IsAny<IReadOnlyList<(string, PartitionKey)>>(), null, It.IsAny<CancellationToken>()))
+            .Callback<IReadOnlyList<(string, PartitionKey)>, ReadManyRequestOptions, CancellationToken>((keys, _, _) => sizes.Add(keys.Count))
+            .ReturnsAsync(CosmosMocks.Page<JsonElement>([], null));
+
+        await Index().GetManyAsync(Enumerable.Range(0, 2_500).Select(i => $"anonymousId:{i}").ToList(), CancellationToken.None);
+
+        Assert.Equal([1_000, 1_000, 500], sizes);
+    }
+
+    [Fact]
+    public async Task GetManyAsync_NoIds_AsksNothing()
+    {
+        Assert.Empty(await Index().GetManyAsync([], CancellationToken.None));
+
+        _container.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task GetManyAsync_ItemWithoutETag_ThrowsRatherThanReturnAnUnwritableLink()
+    {
+        _container.Setup(c => c.ReadManyItemsAsync<JsonElement>(It.IsAny<IReadOnlyList<(string, PartitionKey)>>(), null, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(CosmosMocks.Page([CosmosMocks.Stored(new IdentityLink(EmailId, "p-1", Now, Now), null)], null));
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => Index().GetManyAsync([EmailId], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetManyAsync_Throttled_Propagates()
+    {
+        _container.Setup(c => c.ReadManyItemsAsync<JsonElement>(It.IsAny<IReadOnlyList<(string, PartitionKey)>>(), null, It.IsAny<CancellationToken>()))
+            .ThrowsAsync(CosmosMocks.Error(HttpStatusCode.TooManyRequests));
+
+        var thrown = await Assert.ThrowsAsync<CosmosException>(() => Index().GetManyAsync([EmailId], CancellationToken.None));
+        Assert.Equal(HttpStatusCode.TooManyRequests, thrown.StatusCode);
     }
 
     private CosmosIdentityIndex Index() => new(_container.Object);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Cdp.Azure.Profiles;
 using Cdp.Core;
 using Cdp.Core.Profiles;
@@ -131,6 +132,51 @@ public sealed class CosmosProfileStoreTests
             .ThrowsAsync(CosmosMocks.Error(HttpStatusCode.TooManyRequests));
 
         await Assert.ThrowsAsync<CosmosException>(() => Store().DeleteAsync("p-1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetManyAsync_SomeExist_ReadsManyEachInItsOwnPartitionAndReturnsDocumentsWithStoredETags()
+    {
+        IReadOnlyList<(string Id, PartitionKey Partition)>? asked = null;
+        var tombstone = new Profile
+        {
+            Id = "p-1",
+            CreatedAt = Now,
+            UpdatedAt = Now,
+            MergedInto = "p-9",
+            Traits = { ["plan"] = new TraitValue(JsonSerializer.SerializeToElement("gold"), Now, "src_crm") },
+        };
+        _container.Setup(c => c.ReadManyItemsAsync<JsonElement>(It.IsAny<IReadOnlyList<(string, PartitionKey)>>(), null, It.IsAny<CancellationToken>()))
+            .Callback<IReadOnlyList<(string, PartitionKey)>, ReadManyRequestOptions, CancellationToken>((keys, _, _) => asked = keys)
+            .ReturnsAsync(CosmosMocks.Page([CosmosMocks.Stored(tombstone, "\"e1\"")], null));
+
+        var read = await Store().GetManyAsync(["p-1", "p-404", "p-1"], CancellationToken.None);
+
+        var found = Assert.Single(read);
+        Assert.Equal("p-1", found.Key);
+        Assert.Equal("\"e1\"", found.Value.ETag);
+        Assert.Equal("p-9", found.Value.Value.MergedInto);
+        Assert.Equal("gold", found.Value.Value.Traits["plan"].Value.GetString());
+        Assert.Equal(Now, found.Value.Value.CreatedAt);
+        Assert.Equal(["p-1", "p-404"], asked!.Select(k => k.Id));
+        Assert.All(asked!, k => Assert.Equal(new PartitionKey(k.Id), k.Partition));
+    }
+
+    [Fact]
+    public async Task GetManyAsync_NoIds_AsksNothing()
+    {
+        Assert.Empty(await Store().GetManyAsync([], CancellationToken.None));
+
+        _container.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task GetManyAsync_Throttled_Propagates()
+    {
+        _container.Setup(c => c.ReadManyItemsAsync<JsonElement>(It.IsAny<IReadOnlyList<(string, PartitionKey)>>(), null, It.IsAny<CancellationToken>()))
+            .ThrowsAsync(CosmosMocks.Error(HttpStatusCode.TooManyRequests));
+
+        await Assert.ThrowsAsync<CosmosException>(() => Store().GetManyAsync(["p-1"], CancellationToken.None));
     }
 
     private CosmosProfileStore Store() => new(_container.Object);

@@ -2,6 +2,7 @@ using Cdp.Core.Consent;
 using Cdp.Core.Identity;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
+using Cdp.Core.Tests.Builders;
 using Cdp.Tests.Contract;
 using Cdp.Tests.InMemory;
 
@@ -18,6 +19,17 @@ public sealed class InMemoryProfileStoreContractTests : ProfileStoreContract
 public sealed class InMemoryIdentityIndexContractTests : IdentityIndexContract
 {
     protected override IIdentityIndex CreateIndex() => new InMemoryIdentityIndex();
+}
+
+// The ports' default bulk reads (a point read per id), which a store without a bulk read of its own inherits.
+public sealed class DefaultBulkReadProfileStoreContractTests : ProfileStoreContract
+{
+    protected override IProfileStore CreateStore() => new PointReadProfileStore(new InMemoryProfileStore());
+}
+
+public sealed class DefaultBulkReadIdentityIndexContractTests : IdentityIndexContract
+{
+    protected override IIdentityIndex CreateIndex() => new PointReadIdentityIndex(new InMemoryIdentityIndex());
 }
 
 public sealed class InMemoryTimelineStoreContractTests : TimelineStoreContract

@@ -38,7 +38,7 @@ public sealed class PerPersonBatchingPropertyTests
             .Select((ids, body, offset, repeat) => new Step(ids, body, offset, repeat));
 
     /// <summary>A stream, how it is cut into batches, and the anonymousId pool entry erased beforehand (-1: none).</summary>
-    private static readonly Gen<(Step[] Steps, int[] Cuts, int Erased)> Streams =
+    internal static readonly Gen<(Step[] Steps, int[] Cuts, int Erased)> Streams =
         Gen.Select(Steps.Array[1, 30], Gen.Int[2, 12].Array[1, 5], Gen.Int[-1, 5]);
 
     [Fact]
@@ -64,11 +64,11 @@ public sealed class PerPersonBatchingPropertyTests
         }, iter: 80, threads: 1);
     }
 
-    private static CoreHarness Harness() =>
+    internal static CoreHarness Harness() =>
         new CoreHarness().Configure<ProfileOptions>(o => o.FirstValueTraits = ["signupPlan"]);
 
     /// <summary>The queued events; a repeat is the earlier event itself, as a redelivery would carry it.</summary>
-    private static List<SegmentEvent> ToEvents(Step[] steps)
+    internal static List<SegmentEvent> ToEvents(Step[] steps)
     {
         var events = new List<SegmentEvent>(steps.Length);
         for (var i = 0; i < steps.Length; i++)
@@ -99,19 +99,27 @@ public sealed class PerPersonBatchingPropertyTests
         return events;
     }
 
-    private static async Task ProcessInBatchesAsync(CoreHarness cdp, List<SegmentEvent> events, int[] cuts)
+    /// <summary>Returns the merges run between batches (none unless <paramref name="mergeBetweenBatches"/>), in order.</summary>
+    internal static async Task<List<WorkflowInstance>> ProcessInBatchesAsync(CoreHarness cdp, List<SegmentEvent> events, int[] cuts, bool mergeBetweenBatches = false)
     {
+        var merged = new List<WorkflowInstance>();
         var position = 0;
         for (var c = 0; position < events.Count; c++)
         {
             var size = cuts[c % cuts.Length];
             await cdp.ProcessAsync(events.Skip(position).Take(size).ToList());
             position += size;
+            if (mergeBetweenBatches)
+            {
+                merged.AddRange(await cdp.RunMergesAsync());
+            }
         }
+
+        return merged;
     }
 
     /// <summary>Puts anonymousId a{n} on the suppression list, as an erasure would; events carrying it are dropped.</summary>
-    private static async Task SuppressAsync(CoreHarness cdp, int erased)
+    internal static async Task SuppressAsync(CoreHarness cdp, int erased)
     {
         if (erased < 0)
         {
@@ -133,7 +141,7 @@ public sealed class PerPersonBatchingPropertyTests
     /// Every profile (tombstones too) with its timeline and its identifiers' links, as JSON. What only says how the
     /// work was cut up is left out: write counters and times, and the names of the raw archive files.
     /// </summary>
-    private static async Task<List<string>> SnapshotAsync(CoreHarness cdp)
+    internal static async Task<List<string>> SnapshotAsync(CoreHarness cdp)
     {
         var snapshot = new List<string>();
         foreach (var id in cdp.Profiles.Ids.Order(StringComparer.Ordinal))

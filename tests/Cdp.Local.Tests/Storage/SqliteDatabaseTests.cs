@@ -68,6 +68,24 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task RunInTransactionAsync_BulkReads_SeeTheTransactionsOwnWrites()
+    {
+        var database = _scratch.Database;
+        var profiles = new SqliteProfileStore(database);
+        var identities = new SqliteIdentityIndex(database);
+
+        await database.RunInTransactionAsync(async () =>
+        {
+            // A batch reads its links and profiles in bulk on the write connection, like its point reads.
+            await profiles.CreateAsync(new Profile { Id = "p-1" }, CancellationToken.None);
+            await identities.TryCreateAsync(new IdentityLink("email:abc", "p-1", Now, Now), CancellationToken.None);
+
+            Assert.Equal(["p-1"], (await profiles.GetManyAsync(["p-1", "p-2"], CancellationToken.None)).Keys);
+            Assert.Equal("p-1", (await identities.GetManyAsync(["email:abc", "email:def"], CancellationToken.None))["email:abc"].Value.ProfileId);
+        });
+    }
+
+    [Fact]
     public async Task RunInTransactionAsync_Nested_JoinsOuterTransaction()
     {
         var database = _scratch.Database;

@@ -101,4 +101,71 @@ public abstract class IdentityIndexContract
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => index.ReplaceAsync(missing, etag, CancellationToken.None));
         Assert.Null(await index.GetAsync(missing.Id, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task GetManyAsync_SomeLinked_ReturnsOnlyTheLinkedWithTheirETags()
+    {
+        var index = CreateIndex();
+        var first = new IdentityLink(NewId("email:"), "p-1", Epoch, Epoch.AddHours(1));
+        var second = new IdentityLink(NewId("userId:"), "p-2", Epoch, Epoch);
+        await index.TryCreateAsync(first, CancellationToken.None);
+        await index.TryCreateAsync(second, CancellationToken.None);
+        var missing = NewId("anonymousId:");
+
+        var read = await index.GetManyAsync([first.Id, missing, second.Id], CancellationToken.None);
+
+        Assert.Equal(new[] { first.Id, second.Id }.Order(StringComparer.Ordinal), read.Keys.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        Assert.Equal(await index.GetAsync(first.Id, CancellationToken.None), read[first.Id]);
+        Assert.Equal(await index.GetAsync(second.Id, CancellationToken.None), read[second.Id]);
+    }
+
+    [Fact]
+    public async Task GetManyAsync_IdAskedTwice_ReturnsItOnce()
+    {
+        var index = CreateIndex();
+        var link = new IdentityLink(NewId("email:"), "p-1", Epoch, Epoch);
+        await index.TryCreateAsync(link, CancellationToken.None);
+
+        var read = await index.GetManyAsync([link.Id, link.Id], CancellationToken.None);
+
+        Assert.Equal(link, Assert.Single(read).Value.Value);
+    }
+
+    [Fact]
+    public async Task GetManyAsync_NoIds_ReturnsNothing()
+    {
+        Assert.Empty(await CreateIndex().GetManyAsync([], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetManyAsync_MoreIdsThanOneRequestTakes_FindsLinksInEveryPart()
+    {
+        var index = CreateIndex();
+        var asked = Enumerable.Range(0, 1_101).Select(_ => NewId("anonymousId:")).ToList();
+        var linked = new[] { asked[0], asked[499], asked[500], asked[1_000], asked[^1] };
+        foreach (var id in linked)
+        {
+            await index.TryCreateAsync(new IdentityLink(id, "p-" + id, Epoch, Epoch), CancellationToken.None);
+        }
+
+        var read = await index.GetManyAsync(asked, CancellationToken.None);
+
+        Assert.Equal(linked.Order(StringComparer.Ordinal), read.Keys.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        Assert.All(read, r => Assert.Equal("p-" + r.Key, r.Value.Value.ProfileId));
+    }
+
+    [Fact]
+    public async Task GetManyAsync_ETagRead_IsAcceptedByReplaceUntilTheLinkChanges()
+    {
+        var index = CreateIndex();
+        var link = new IdentityLink(NewId("email:"), "p-loser", Epoch, Epoch);
+        await index.TryCreateAsync(link, CancellationToken.None);
+        var etag = (await index.GetManyAsync([link.Id], CancellationToken.None))[link.Id].ETag;
+
+        await index.ReplaceAsync(link with { ProfileId = "p-survivor" }, etag, CancellationToken.None);
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(
+            () => index.ReplaceAsync(link with { ProfileId = "p-other" }, etag, CancellationToken.None));
+        Assert.Equal("p-survivor", (await index.GetManyAsync([link.Id], CancellationToken.None))[link.Id].Value.ProfileId);
+    }
 }

@@ -119,6 +119,91 @@ public abstract class ProfileStoreContract
         Assert.Equal($"p-writer-{winner}", read!.Value.Value.MergedInto);
     }
 
+    [Fact]
+    public async Task GetManyAsync_SomeExist_ReturnsOnlyThoseWithSameDocumentsAndETags()
+    {
+        var store = CreateStore();
+        var first = SampleProfile(NewId("p-"));
+        var second = SampleProfile(NewId("p-")) with { Version = 4 };
+        var firstETag = await store.CreateAsync(first, CancellationToken.None);
+        var secondETag = await store.CreateAsync(second, CancellationToken.None);
+        var missing = NewId("p-");
+
+        var read = await store.GetManyAsync([missing, second.Id, first.Id], CancellationToken.None);
+
+        Assert.Equal(new[] { first.Id, second.Id }.Order(StringComparer.Ordinal), read.Keys.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        Assert.Equal(firstETag, read[first.Id].ETag);
+        Assert.Equal(secondETag, read[second.Id].ETag);
+        AssertSameDocument(first, read[first.Id].Value, CdpJsonContext.Default.Profile);
+        AssertSameDocument(second, read[second.Id].Value, CdpJsonContext.Default.Profile);
+    }
+
+    [Fact]
+    public async Task GetManyAsync_MergedAwayProfile_ReturnsTheTombstoneWithoutFollowingIt()
+    {
+        var store = CreateStore();
+        var survivor = SampleProfile(NewId("p-"));
+        var loser = SampleProfile(NewId("p-")) with { MergedInto = survivor.Id };
+        await store.CreateAsync(survivor, CancellationToken.None);
+        await store.CreateAsync(loser, CancellationToken.None);
+
+        var read = await store.GetManyAsync([loser.Id], CancellationToken.None);
+
+        Assert.Equal(survivor.Id, Assert.Single(read).Value.Value.MergedInto);
+    }
+
+    [Fact]
+    public async Task GetManyAsync_IdAskedTwice_ReturnsItOnce()
+    {
+        var store = CreateStore();
+        var profile = SampleProfile(NewId("p-"));
+        await store.CreateAsync(profile, CancellationToken.None);
+
+        var read = await store.GetManyAsync([profile.Id, profile.Id], CancellationToken.None);
+
+        Assert.Equal(profile.Id, Assert.Single(read).Key);
+    }
+
+    [Fact]
+    public async Task GetManyAsync_NoIds_ReturnsNothing()
+    {
+        Assert.Empty(await CreateStore().GetManyAsync([], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetManyAsync_MoreIdsThanOneRequestTakes_FindsProfilesInEveryPart()
+    {
+        var store = CreateStore();
+        var asked = Enumerable.Range(0, 1_101).Select(_ => NewId("p-")).ToList();
+        var existing = new[] { asked[0], asked[499], asked[500], asked[1_000], asked[^1] };
+        foreach (var id in existing)
+        {
+            await store.CreateAsync(SampleProfile(id), CancellationToken.None);
+        }
+
+        var read = await store.GetManyAsync(asked, CancellationToken.None);
+
+        Assert.Equal(existing.Order(StringComparer.Ordinal), read.Keys.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        Assert.All(read, r => Assert.Equal(r.Key, r.Value.Value.Id));
+    }
+
+    [Fact]
+    public async Task GetManyAsync_ETagRead_IsAcceptedByReplaceUntilTheProfileChanges()
+    {
+        var store = CreateStore();
+        var profile = SampleProfile(NewId("p-"));
+        await store.CreateAsync(profile, CancellationToken.None);
+        var etag = (await store.GetManyAsync([profile.Id], CancellationToken.None))[profile.Id].ETag;
+
+        var replaced = await store.ReplaceAsync(profile with { Version = 2 }, etag, CancellationToken.None);
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(
+            () => store.ReplaceAsync(profile with { Version = 3 }, etag, CancellationToken.None));
+        var read = (await store.GetManyAsync([profile.Id], CancellationToken.None))[profile.Id];
+        Assert.Equal(replaced, read.ETag);
+        Assert.Equal(2, read.Value.Version);
+    }
+
     private static Profile SampleProfile(string id) => new()
     {
         Id = id,

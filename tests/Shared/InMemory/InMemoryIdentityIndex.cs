@@ -23,6 +23,23 @@ internal sealed class InMemoryIdentityIndex : IIdentityIndex
             : (Versioned<IdentityLink>?)null);
     }
 
+    public Task<IReadOnlyDictionary<string, Versioned<IdentityLink>>> GetManyAsync(
+        IReadOnlyCollection<string> identityIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(identityIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        var found = new Dictionary<string, Versioned<IdentityLink>>(StringComparer.Ordinal);
+        foreach (var identityId in identityIds)
+        {
+            if (_links.TryGetValue(identityId, out var entry))
+            {
+                found[identityId] = new Versioned<IdentityLink>(entry.Link, entry.ETag);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, Versioned<IdentityLink>>>(found);
+    }
+
     public Task<bool> DeleteAsync(string identityId, string? etag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identityId);

@@ -27,6 +27,23 @@ internal sealed class InMemoryProfileStore : IProfileStore
             : (Versioned<Profile>?)null);
     }
 
+    public Task<IReadOnlyDictionary<string, Versioned<Profile>>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        cancellationToken.ThrowIfCancellationRequested();
+        var found = new Dictionary<string, Versioned<Profile>>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            // Each id its own copy, as from a database: callers mutate what they read.
+            if (!found.ContainsKey(id) && _documents.TryGetValue(id, out var stored))
+            {
+                found[id] = new Versioned<Profile>(Deserialize(stored.Json), stored.ETag);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, Versioned<Profile>>>(found);
+    }
+
     public Task<string> CreateAsync(Profile profile, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profile);
