@@ -7,20 +7,26 @@ namespace Cdp.Local.Profiles;
 
 /// <summary>
 /// Timelines keyed by (profile, event id). Pages run newest first by timestamp, then id, and resume after
-/// the last row returned (keyset paging), so events appended while a reader pages never shift its pages. Raw archive
-/// references live in <c>raw_blob_refs</c>, written in the same transaction as the events.
+/// the last row returned (keyset paging), so events appended while a reader pages never shift its pages. The raw
+/// archive file an event landed in is a column of its row, written with it (a separate reference row per profile and
+/// batch would cost every event of a server-side batch one more random B-tree write); <c>raw_blob_refs</c> holds only
+/// the references that arrive without a new row: moved by a merge, or a redelivered event whose row already existed.
 /// </summary>
 public sealed class SqliteTimelineStore(SqliteDatabase database) : ITimelineStore
 {
     private const string InsertSql =
-        "INSERT INTO timeline (profile_id, id, ts, body) VALUES ($profile, $id, $ts, $body) ON CONFLICT (profile_id, id) DO NOTHING";
+        "INSERT INTO timeline (profile_id, id, ts, body, raw_blob) VALUES ($profile, $id, $ts, $body, $blob) ON CONFLICT (profile_id, id) DO NOTHING";
 
     private const string FirstPageSql =
         "SELECT id, ts, body FROM timeline WHERE profile_id = $profile ORDER BY ts DESC, id DESC LIMIT $limit";
 
     private const string InsertRawBlobSql = "INSERT OR IGNORE INTO raw_blob_refs (profile_id, blob) VALUES ($profile, $blob)";
 
-    private const string ListRawBlobsSql = "SELECT blob FROM raw_blob_refs WHERE profile_id = $profile ORDER BY blob";
+    private const string ListRawBlobsSql = """
+        SELECT raw_blob FROM timeline WHERE profile_id = $profile AND raw_blob IS NOT NULL
+        UNION SELECT blob FROM raw_blob_refs WHERE profile_id = $profile
+        ORDER BY 1
+        """;
 
     private const string NextPageSql =
         "SELECT id, ts, body FROM timeline WHERE profile_id = $profile AND (ts, id) < ($ts, $id) ORDER BY ts DESC, id DESC LIMIT $limit";
@@ -43,17 +49,21 @@ public sealed class SqliteTimelineStore(SqliteDatabase database) : ITimelineStor
 
         await database.WriteAsync(session =>
         {
-            var command = session.Command(InsertSql, "$profile", "$id", "$ts", "$body");
+            var command = session.Command(InsertSql, "$profile", "$id", "$ts", "$body", "$blob");
             command.Parameters[0].Value = profileId;
+            command.Parameters[4].Value = (object?)rawBlob ?? DBNull.Value;
+            var inserted = 0;
             foreach (var (id, ticks, body) in rows)
             {
                 command.Parameters[1].Value = id;
                 command.Parameters[2].Value = ticks;
                 command.Parameters[3].Value = body;
-                command.ExecuteNonQuery();
+                inserted += command.ExecuteNonQuery();
             }
 
-            if (rawBlob is not null)
+            // A row that already existed keeps the file it first landed in; this file holds the event too (a redelivery
+            // grouped differently lands it again), so it is referenced on its own row.
+            if (rawBlob is not null && (rows.Length == 0 || inserted < rows.Length))
             {
                 var reference = session.Command(InsertRawBlobSql, "$profile", "$blob");
                 reference.Parameters[0].Value = profileId;

@@ -31,11 +31,13 @@ internal static class SqliteSchema
             id         TEXT NOT NULL,
             ts         INTEGER NOT NULL,
             body       BLOB NOT NULL,
+            raw_blob   TEXT,
             PRIMARY KEY (profile_id, id));
         CREATE INDEX IF NOT EXISTS timeline_newest_first ON timeline (profile_id, ts DESC, id DESC);
 
-        -- The raw archive files holding each profile's events (ADR 0016), written with them; erasure rewrites these.
-        -- Added after version 1 shipped: IF NOT EXISTS gives older databases the table at open, nothing else changes.
+        -- The raw archive files holding each profile's events (ADR 0016) that no timeline row names: moved by a merge,
+        -- or a redelivered event whose row existed. Added after version 1 shipped: IF NOT EXISTS gives older databases
+        -- the table at open, nothing else changes.
         CREATE TABLE IF NOT EXISTS raw_blob_refs (
             profile_id TEXT NOT NULL,
             blob       TEXT NOT NULL,
@@ -76,6 +78,7 @@ internal static class SqliteSchema
         try
         {
             session.Execute(Core);
+            AddColumnIfMissing(session, "timeline", "raw_blob", "TEXT");
             foreach (var script in extra)
             {
                 session.Execute(script.Sql);
@@ -87,6 +90,21 @@ internal static class SqliteSchema
         finally
         {
             session.Transaction = null;
+        }
+    }
+
+    /// <summary>
+    /// Gives a database created before the column existed the column (ADR 0016 added <c>timeline.raw_blob</c> after
+    /// version 1 shipped); its old rows read as null, and their files are on the profiles' legacy lists.
+    /// </summary>
+    private static void AddColumnIfMissing(SqliteSession session, string table, string column, string type)
+    {
+        using var probe = session.Connection.CreateCommand();
+        probe.Transaction = session.Transaction;
+        probe.CommandText = $"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        if (Convert.ToInt32(probe.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            session.Execute($"ALTER TABLE {table} ADD COLUMN {column} {type}");
         }
     }
 }

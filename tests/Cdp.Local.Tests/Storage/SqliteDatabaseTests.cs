@@ -126,13 +126,14 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
-    public async Task Constructor_DatabaseFromBeforeRawBlobReferences_GainsTheirTableAndKeepsItsSchemaVersion()
+    public async Task Constructor_DatabaseFromBeforeRawBlobReferences_GainsTheirTableAndColumnAndKeepsItsSchemaVersion()
     {
         var timeline = new SqliteTimelineStore(_scratch.Database);
         await timeline.AppendAsync("p-1", [new TimelineEvent { Id = "m-1", ProfileId = "p-1", Type = "track" }], null, CancellationToken.None);
         await _scratch.Database.WriteAsync(session =>
         {
             session.Execute("DROP TABLE raw_blob_refs");
+            session.Execute("ALTER TABLE timeline DROP COLUMN raw_blob");
             return 0;
         }, CancellationToken.None);
 

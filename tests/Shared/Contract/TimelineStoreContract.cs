@@ -187,6 +187,20 @@ public abstract class TimelineStoreContract
     }
 
     [Fact]
+    public async Task AppendAsync_SameEventInAnotherFile_ListsBothFiles()
+    {
+        var store = CreateStore();
+        var profileId = NewId("p-");
+        await store.AppendAsync(profileId, [Event(profileId, "m-1", Epoch)], "2025/01/31/12/b1.ndjson", CancellationToken.None);
+
+        // Redelivered in another grouping after a crash: the event lands in a second file, which erasure must rewrite too.
+        await store.AppendAsync(profileId, [Event(profileId, "m-1", Epoch)], "2025/01/31/12/b2.ndjson", CancellationToken.None);
+
+        Assert.Equal(["2025/01/31/12/b1.ndjson", "2025/01/31/12/b2.ndjson"], await store.ListRawBlobsAsync(profileId, CancellationToken.None));
+        Assert.Single((await store.GetPageAsync(profileId, 10, null, CancellationToken.None)).Events);
+    }
+
+    [Fact]
     public async Task AppendAsync_RawBlobWithoutEvents_IsListedButNeverOnATimelinePage()
     {
         var store = CreateStore();
