@@ -26,7 +26,8 @@ const string Usage = """
     visit a body, 5-40 events (a page view, a sign-in identify with email in 60% of visits, page views and tracks),
     as the web tag batches them.
 
-    Figures, per mix: System.Text.Json parse; Core pipeline on in-memory ports; Cosmos DB requests per event (Core
+    Figures, per mix: System.Text.Json parse; Core pipeline on in-memory ports; processing into the embedded host's
+    SQLite stores in process (one consumer, no HTTP: the ceiling of the end-to-end figure); Cosmos DB requests per event (Core
     over the real Cosmos DB adapters on an in-process fake that counts requests); the embedded host (Cdp.Local) over
     HTTP into SQLite with request-to-profile latency and the host's peak working set. Once: an identity-heavy stream
     with merges through the journaled workflow runtime.
@@ -127,7 +128,7 @@ try
     var ingest = settings!;
     var figures = new List<Figure>();
     var populations = new Dictionary<Mix, List<Person>>();
-    var steps = ingest.Mixes.Count * 4 + 1;
+    var steps = ingest.Mixes.Count * 5 + 1;
     string? cosmosFailure = null;
     var step = 0;
     foreach (var mixKind in ingest.Mixes)
@@ -150,6 +151,9 @@ try
 
         Progress($"[{++step}/{steps}] {name} mix: Core pipeline over {ingest.Events:N0} events, {ingest.People:N0} people");
         figures.Add(await PipelineBenchmark.RunAsync(bodies, ingest.People, parse.Value, name, cancel.Token));
+
+        Progress($"[{++step}/{steps}] {name} mix: processing into SQLite in process over {ingest.Events:N0} events");
+        figures.Add(await SqlitePipelineBenchmark.RunAsync(bodies, ingest.People, name, ingest.HostSettings, cancel.Token));
 
         Progress($"[{++step}/{steps}] {name} mix: Cosmos DB requests over {ingest.CosmosEvents:N0} events after {ingest.CosmosEvents:N0} to warm up");
         try

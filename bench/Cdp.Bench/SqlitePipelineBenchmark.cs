@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+using Cdp.Core.Events;
+using Cdp.Local.Ingestion;
+
+namespace Cdp.Bench;
+
+/// <summary>
+/// What one outbox consumer can process into the embedded host's own stores (SQLite, the raw archive as
+/// files), in process: the events accepted first, then processed in the host's batch size, each batch in one
+/// transaction as the consumer runs it. No HTTP and no intake compete for the cores, so this is the ceiling of the
+/// end-to-end figure on this machine.
+/// </summary>
+internal static class SqlitePipelineBenchmark
+{
+    /// <summary>Batches processed before the clock starts (JIT, caches, the first profiles created).</summary>
+    private const int WarmUpBatches = 20;
+
+    public static async Task<Figure> RunAsync(IReadOnlyList<byte[]> bodies, int people, string mix, IReadOnlyList<string> hostSettings, CancellationToken cancellationToken)
+    {
+        var batchSize = new LocalProcessingOptions().MaxBatchSize;
+        var accepted = new List<SegmentEvent>(bodies.Count * 25);
+        using (var rig = new CoreRig())
+        {
+            foreach (var body in bodies)
+            {
+                accepted.AddRange(await rig.AcceptAsync(body, cancellationToken));
+            }
+        }
+
+        await using var stores = LocalErasureStores.Create(hostSettings);
+        var warmUp = Math.Min(WarmUpBatches * batchSize, accepted.Count / 10);
+        for (var start = 0; start < warmUp; start += batchSize)
+        {
+            await stores.ProcessAsync(accepted.GetRange(start, Math.Min(batchSize, warmUp - start)), cancellationToken);
+        }
+
+        long processed = 0;
+        var watch = Stopwatch.StartNew();
+        for (var start = warmUp; start < accepted.Count; start += batchSize)
+        {
+            var summary = await stores.ProcessAsync(accepted.GetRange(start, Math.Min(batchSize, accepted.Count - start)), cancellationToken);
+            processed += summary.Processed;
+        }
+
+        var rate = processed / watch.Elapsed.TotalSeconds;
+        return new Figure(
+            $"Processing into SQLite, one consumer in process, {mix} mix",
+            rate,
+            "events/s",
+            string.Create(CultureInfo.InvariantCulture,
+                $"{processed:N0} events over {people:N0} people after {warmUp:N0} to warm up, batches of {batchSize} in one transaction each (the host's default); {stores.Describe()}"));
+    }
+}
