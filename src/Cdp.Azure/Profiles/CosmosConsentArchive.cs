@@ -1,3 +1,4 @@
+using Cdp.Azure.Cosmos;
 using System.Net;
 using Cdp.Azure.Privacy;
 using Cdp.Core.Consent;
@@ -22,12 +23,6 @@ internal sealed class CosmosConsentArchive(Container container) : IConsentArchiv
 
     internal const string AllQuery = "SELECT * FROM c WHERE c.kind = 'consentHistory'";
     internal const string AllIdsQuery = "SELECT VALUE c.id FROM c WHERE c.kind = 'consentHistory'";
-    internal const string ExistingIdsQuery = "SELECT VALUE c.id FROM c WHERE ARRAY_CONTAINS(@ids, c.id)";
-
-    /// <summary>Rounds of "some already exist, write the rest" before a batch is given up on (each round needs a new writer racing us).</summary>
-    private const int MaxConflictRounds = 3;
-
-    private static readonly TransactionalBatchItemRequestOptions WriteOptions = new() { EnableContentResponseOnWrite = false };
 
     /// <summary>Creates the entries not stored yet, in batches of at most 100; an entry stored already is left as it is.</summary>
     public async Task AppendAsync(string profileId, IReadOnlyList<ConsentHistoryEntry> entries, CancellationToken cancellationToken)
@@ -80,49 +75,9 @@ internal sealed class CosmosConsentArchive(Container container) : IConsentArchiv
         return deleted;
     }
 
-    private async Task CreateAsync(PartitionKey partition, List<ConsentArchiveDocument> chunk, CancellationToken cancellationToken)
-    {
-        for (var round = 1; chunk.Count > 0; round++)
-        {
-            var batch = container.CreateTransactionalBatch(partition);
-            foreach (var document in chunk)
-            {
-                batch.CreateItem(document, WriteOptions);
-            }
-
-            using var response = await batch.ExecuteAsync(cancellationToken);
-            if (response.IsSuccessStatusCode)
-            {
-                return;
-            }
-
-            if (response.StatusCode == HttpStatusCode.Conflict && round < MaxConflictRounds)
-            {
-                // Archived already (a retried write, a merge copied again). The batch is atomic, so nothing was written:
-                // look up which ids exist and create the rest.
-                var query = new QueryDefinition(ExistingIdsQuery).WithParameter("@ids", chunk.ConvertAll(d => d.Id));
-                var existing = (await container.GetItemQueryIterator<string>(query, null, new QueryRequestOptions { PartitionKey = partition })
-                    .ReadAllAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-                chunk = chunk.FindAll(d => !existing.Contains(d.Id));
-                continue;
-            }
-
-            if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge && chunk.Count > 1)
-            {
-                var half = chunk.Count / 2;
-                await CreateAsync(partition, chunk.GetRange(0, half), cancellationToken);
-                await CreateAsync(partition, chunk.GetRange(half, chunk.Count - half), cancellationToken);
-                return;
-            }
-
-            throw new CosmosException(
-                $"Archiving {chunk.Count} consent changes failed: {response.ErrorMessage}",
-                response.StatusCode,
-                0,
-                response.ActivityId,
-                response.RequestCharge);
-        }
-    }
+    private Task CreateAsync(PartitionKey partition, List<ConsentArchiveDocument> chunk, CancellationToken cancellationToken) =>
+        PartitionCreates.CreateAsync<ConsentArchiveDocument, object>(
+            container, partition, chunk, d => d.Id, null, n => $"Archiving {n} consent changes", cancellationToken);
 }
 
 /// <summary>One archived consent change as stored in the <c>events</c> container.</summary>

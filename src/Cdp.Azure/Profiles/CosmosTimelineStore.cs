@@ -1,3 +1,4 @@
+using Cdp.Azure.Cosmos;
 using System.Net;
 using Cdp.Core.Profiles;
 using Microsoft.Azure.Cosmos;
@@ -17,17 +18,10 @@ internal sealed class CosmosTimelineStore(Container container) : ITimelineStore
     /// <summary>The most operations Cosmos DB accepts in one transactional batch.</summary>
     internal const int MaxBatchOperations = 100;
 
-    /// <summary>Rounds of "some already exist, write the rest" before a batch is given up on (each round needs a new writer racing us).</summary>
-    private const int MaxConflictRounds = 3;
-
     /// <summary>Newest first; the id breaks ties so pages never overlap or skip. References have a kind, events none.</summary>
     internal const string NewestFirstQuery = "SELECT * FROM c WHERE NOT IS_DEFINED(c.kind) ORDER BY c.timestamp DESC, c.id DESC";
 
     internal const string RawBlobsQuery = "SELECT VALUE c.rawBlob FROM c WHERE c.kind = @kind";
-
-    private const string ExistingIdsQuery = "SELECT VALUE c.id FROM c WHERE ARRAY_CONTAINS(@ids, c.id)";
-
-    private static readonly TransactionalBatchItemRequestOptions WriteOptions = new() { EnableContentResponseOnWrite = false };
 
     /// <summary>
     /// Creates the events not stored yet; an event already on the timeline is left exactly as it is. The reference
@@ -128,66 +122,8 @@ internal sealed class CosmosTimelineStore(Container container) : ITimelineStore
         return new TimelinePage(events, token);
     }
 
-    private async Task CreateAsync(PartitionKey partition, List<TimelineEvent> chunk, RawBlobReference? reference, CancellationToken cancellationToken)
-    {
-        for (var round = 1; chunk.Count > 0 || reference is not null; round++)
-        {
-            var batch = container.CreateTransactionalBatch(partition);
-            foreach (var e in chunk)
-            {
-                batch.CreateItem(e, WriteOptions);
-            }
-
-            if (reference is not null)
-            {
-                batch.UpsertItem(reference, WriteOptions);
-            }
-
-            using var response = await batch.ExecuteAsync(cancellationToken);
-            if (response.IsSuccessStatusCode)
-            {
-                return;
-            }
-
-            if (response.StatusCode == HttpStatusCode.Conflict && round < MaxConflictRounds)
-            {
-                // A redelivery: some events are stored already. The batch is atomic, so nothing was written;
-                // look up which ids exist (one query, not one round trip per event) and create the rest.
-                var existing = await ExistingIdsAsync(partition, chunk, cancellationToken);
-                chunk = chunk.FindAll(e => !existing.Contains(e.Id));
-                continue;
-            }
-
-            if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge && chunk.Count > 1)
-            {
-                // 100 events of up to 32 KB can pass the 2 MB batch limit; two halves carry the same events.
-                var half = chunk.Count / 2;
-                await CreateAsync(partition, chunk.GetRange(0, half), reference, cancellationToken);
-                await CreateAsync(partition, chunk.GetRange(half, chunk.Count - half), null, cancellationToken);
-                return;
-            }
-
-            throw new CosmosException(
-                $"Writing {chunk.Count} timeline events failed: {response.ErrorMessage}",
-                response.StatusCode,
-                0,
-                response.ActivityId,
-                response.RequestCharge);
-        }
-    }
-
-    private async Task<HashSet<string>> ExistingIdsAsync(PartitionKey partition, List<TimelineEvent> chunk, CancellationToken cancellationToken)
-    {
-        var query = new QueryDefinition(ExistingIdsQuery).WithParameter("@ids", chunk.ConvertAll(e => e.Id));
-        var existing = new HashSet<string>(StringComparer.Ordinal);
-        using var iterator = container.GetItemQueryIterator<string>(query, null, new QueryRequestOptions { PartitionKey = partition });
-        while (iterator.HasMoreResults)
-        {
-            existing.UnionWith(await iterator.ReadNextAsync(cancellationToken));
-        }
-
-        return existing;
-    }
+    private Task CreateAsync(PartitionKey partition, List<TimelineEvent> chunk, RawBlobReference? reference, CancellationToken cancellationToken) =>
+        PartitionCreates.CreateAsync(container, partition, chunk, e => e.Id, reference, n => $"Writing {n} timeline events", cancellationToken);
 
     /// <summary>
     /// A raw archive file holding some of the profile's events. Cosmos DB ids may not contain '/', so the path's
