@@ -6,16 +6,17 @@ using Cdp.Local.Storage;
 namespace Cdp.Local.Profiles;
 
 /// <summary>
-/// Timelines keyed by (profile, event id). Pages run newest first by timestamp, then id, and resume after
-/// the last row returned (keyset paging), so events appended while a reader pages never shift its pages. The raw
-/// archive file an event landed in is a column of its row, written with it (a separate reference row per profile and
-/// batch would cost every event of a server-side batch one more random B-tree write); <c>raw_blob_refs</c> holds only
-/// the references that arrive without a new row: moved by a merge, or a redelivered event whose row already existed.
+/// Timelines keyed by (profile, timestamp, event id): one unique index gives both the pages and idempotent appends.
+/// Pages run newest first by timestamp, then id, and resume after the last row returned (keyset paging), so events
+/// appended while a reader pages never shift its pages. The raw archive file an event landed in is a column of its
+/// row, written with it (a separate reference row per profile and batch would cost every event of a server-side batch
+/// one more random B-tree write); <c>raw_blob_refs</c> holds only the references that arrive without a new row: moved
+/// by a merge, or a redelivered event whose row already existed.
 /// </summary>
 public sealed class SqliteTimelineStore(SqliteDatabase database) : ITimelineStore
 {
     private const string InsertSql =
-        "INSERT INTO timeline (profile_id, id, ts, body, raw_blob) VALUES ($profile, $id, $ts, $body, $blob) ON CONFLICT (profile_id, id) DO NOTHING";
+        "INSERT INTO timeline (profile_id, id, ts, body, raw_blob) VALUES ($profile, $id, $ts, $body, $blob) ON CONFLICT (profile_id, ts, id) DO NOTHING";
 
     private const string FirstPageSql =
         "SELECT id, ts, body FROM timeline WHERE profile_id = $profile ORDER BY ts DESC, id DESC LIMIT $limit";

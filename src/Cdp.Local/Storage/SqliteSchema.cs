@@ -14,7 +14,7 @@ public sealed record SqliteSchemaScript(string Name, string Sql);
 internal static class SqliteSchema
 {
     /// <summary>Bumped when a released schema changes shape; a newer database is refused rather than misread.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string Core = """
         CREATE TABLE IF NOT EXISTS outbox (
@@ -26,14 +26,16 @@ internal static class SqliteSchema
             etag INTEGER NOT NULL,
             body BLOB NOT NULL);
 
+        -- One index serves both the newest-first pages and idempotent appends: a redelivered event carries the
+        -- timestamp intake gave it, so (profile, ts, id) names it as (profile, id) would. A second unique index on
+        -- (profile, id) cost every event one more random B-tree insert (schema version 1 had it; see MigrateTimeline).
         CREATE TABLE IF NOT EXISTS timeline (
             profile_id TEXT NOT NULL,
             id         TEXT NOT NULL,
             ts         INTEGER NOT NULL,
             body       BLOB NOT NULL,
-            raw_blob   TEXT,
-            PRIMARY KEY (profile_id, id));
-        CREATE INDEX IF NOT EXISTS timeline_newest_first ON timeline (profile_id, ts DESC, id DESC);
+            raw_blob   TEXT);
+        CREATE UNIQUE INDEX IF NOT EXISTS timeline_newest_first ON timeline (profile_id, ts DESC, id DESC);
 
         -- The raw archive files holding each profile's events (ADR 0016) that no timeline row names: moved by a merge,
         -- or a redelivered event whose row existed. Added after version 1 shipped: IF NOT EXISTS gives older databases
@@ -77,8 +79,12 @@ internal static class SqliteSchema
         session.Transaction = transaction;
         try
         {
+            if (found == 1)
+            {
+                MigrateTimeline(session);
+            }
+
             session.Execute(Core);
-            AddColumnIfMissing(session, "timeline", "raw_blob", "TEXT");
             foreach (var script in extra)
             {
                 session.Execute(script.Sql);
@@ -94,17 +100,29 @@ internal static class SqliteSchema
     }
 
     /// <summary>
-    /// Gives a database created before the column existed the column (ADR 0016 added <c>timeline.raw_blob</c> after
-    /// version 1 shipped); its old rows read as null, and their files are on the profiles' legacy lists.
+    /// Version 1 to 2: the timeline loses its primary key on (profile, id), which only repeated what the newest-first
+    /// index, now unique, already says. SQLite cannot drop a primary key, so the rows move to a table of the new shape
+    /// (in rowid order, so they keep their order on disk). A version 1 database may also predate the raw-archive column
+    /// (ADR 0016 added <c>timeline.raw_blob</c> after version 1 shipped): its rows read as null, and their files are on
+    /// the profiles' legacy lists. Runs inside the schema transaction: a crash leaves version 1 as it was.
     /// </summary>
-    private static void AddColumnIfMissing(SqliteSession session, string table, string column, string type)
+    private static void MigrateTimeline(SqliteSession session)
     {
         using var probe = session.Connection.CreateCommand();
         probe.Transaction = session.Transaction;
-        probe.CommandText = $"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
-        if (Convert.ToInt32(probe.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
-        {
-            session.Execute($"ALTER TABLE {table} ADD COLUMN {column} {type}");
-        }
+        probe.CommandText = "SELECT count(*) FROM pragma_table_info('timeline') WHERE name = 'raw_blob'";
+        var rawBlob = Convert.ToInt32(probe.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0 ? "NULL" : "raw_blob";
+        session.Execute($"""
+            CREATE TABLE timeline_v2 (
+                profile_id TEXT NOT NULL,
+                id         TEXT NOT NULL,
+                ts         INTEGER NOT NULL,
+                body       BLOB NOT NULL,
+                raw_blob   TEXT);
+            INSERT INTO timeline_v2 (profile_id, id, ts, body, raw_blob)
+                SELECT profile_id, id, ts, body, {rawBlob} FROM timeline ORDER BY rowid;
+            DROP TABLE timeline;
+            ALTER TABLE timeline_v2 RENAME TO timeline;
+            """);
     }
 }

@@ -9,7 +9,9 @@ using Cdp.Local.Profiles;
 using Cdp.Local.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using System.Text.Json;
 
 namespace Cdp.Local.Tests.Storage;
 
@@ -125,30 +127,70 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal(etag, (await reopened.GetAsync("p-1", CancellationToken.None))!.Value.ETag);
     }
 
-    [Fact]
-    public async Task Constructor_DatabaseFromBeforeRawBlobReferences_GainsTheirTableAndColumnAndKeepsItsSchemaVersion()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Constructor_VersionOneDatabase_MovesTheTimelineToOneIndexAndKeepsEveryEvent(bool hadRawBlobColumn)
     {
-        var timeline = new SqliteTimelineStore(_scratch.Database);
-        await timeline.AppendAsync("p-1", [new TimelineEvent { Id = "m-1", ProfileId = "p-1", Type = "track" }], null, CancellationToken.None);
-        await _scratch.Database.WriteAsync(session =>
+        // Version 1 as it shipped: timeline keyed by (profile, id) plus the newest-first index; the first releases
+        // also lacked the raw-archive column and its reference table (ADR 0016).
+        Directory.CreateDirectory(_scratch.DataDirectory);
+        using (var old = new SqliteConnection($"Data Source={Path.Combine(_scratch.DataDirectory, SqliteDatabase.FileName)};Pooling=False"))
         {
-            session.Execute("DROP TABLE raw_blob_refs");
-            session.Execute("ALTER TABLE timeline DROP COLUMN raw_blob");
-            return 0;
-        }, CancellationToken.None);
+            old.Open();
+            using var ddl = old.CreateCommand();
+            ddl.CommandText = $"""
+                CREATE TABLE timeline (
+                    profile_id TEXT NOT NULL, id TEXT NOT NULL, ts INTEGER NOT NULL, body BLOB NOT NULL,
+                    {(hadRawBlobColumn ? "raw_blob TEXT," : "")}
+                    PRIMARY KEY (profile_id, id));
+                CREATE INDEX timeline_newest_first ON timeline (profile_id, ts DESC, id DESC);
+                PRAGMA user_version = 1;
+                """;
+            ddl.ExecuteNonQuery();
+            for (var i = 1; i <= 3; i++)
+            {
+                var e = new TimelineEvent { Id = $"m-{i}", ProfileId = "p-1", Type = "track", Timestamp = Now.AddMinutes(i) };
+                using var insert = old.CreateCommand();
+                insert.CommandText = "INSERT INTO timeline (profile_id, id, ts, body) VALUES ('p-1', $id, $ts, $body)";
+                insert.Parameters.AddWithValue("$id", e.Id);
+                insert.Parameters.AddWithValue("$ts", e.Timestamp.UtcTicks);
+                insert.Parameters.AddWithValue("$body", JsonSerializer.SerializeToUtf8Bytes(e, CdpJsonContext.Default.TimelineEvent));
+                insert.ExecuteNonQuery();
+            }
+        }
 
-        var reopened = _scratch.Reopen();
-        timeline = new SqliteTimelineStore(reopened);
-        await timeline.AppendAsync("p-1", [new TimelineEvent { Id = "m-2", ProfileId = "p-1", Type = "track" }], "2025/01/31/12/b.ndjson", CancellationToken.None);
+        var timeline = new SqliteTimelineStore(_scratch.Reopen());
+        var again = new TimelineEvent { Id = "m-2", ProfileId = "p-1", Type = "track", Timestamp = Now.AddMinutes(2) };
+        var next = new TimelineEvent { Id = "m-4", ProfileId = "p-1", Type = "track", Timestamp = Now.AddMinutes(4) };
+        await timeline.AppendAsync("p-1", [again, next], "2025/01/31/12/b.ndjson", CancellationToken.None);
 
+        var page = await timeline.GetPageAsync("p-1", 10, null, CancellationToken.None);
+        Assert.Equal(["m-4", "m-3", "m-2", "m-1"], page.Events.Select(e => e.Id));
         Assert.Equal(["2025/01/31/12/b.ndjson"], await timeline.ListRawBlobsAsync("p-1", CancellationToken.None));
-        Assert.Equal(2, (await timeline.GetPageAsync("p-1", 10, null, CancellationToken.None)).Events.Count);
-        Assert.Equal(SqliteSchema.Version, reopened.Read(session =>
+        var (version, indexes) = _scratch.Database.Read(session =>
         {
             using var command = session.Connection.CreateCommand();
             command.CommandText = "PRAGMA user_version";
-            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        }));
+            var v = Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            command.CommandText = "SELECT group_concat(name || ':' || \"unique\", ',') FROM pragma_index_list('timeline')";
+            return (v, (string)command.ExecuteScalar()!);
+        });
+        Assert.Equal(SqliteSchema.Version, version);
+        Assert.Equal("timeline_newest_first:1", indexes);
+    }
+
+    [Fact]
+    public async Task AppendAsync_SameEventTwice_KeepsOneRow()
+    {
+        var timeline = new SqliteTimelineStore(_scratch.Database);
+        var e = new TimelineEvent { Id = "m-1", ProfileId = "p-1", Type = "track", Timestamp = Now };
+
+        await timeline.AppendAsync("p-1", [e], "a.ndjson", CancellationToken.None);
+        await timeline.AppendAsync("p-1", [e, e], "b.ndjson", CancellationToken.None);
+
+        Assert.Single((await timeline.GetPageAsync("p-1", 10, null, CancellationToken.None)).Events);
+        Assert.Equal(["a.ndjson", "b.ndjson"], await timeline.ListRawBlobsAsync("p-1", CancellationToken.None));
     }
 
     [Fact]
