@@ -79,6 +79,26 @@ public sealed partial class RawBatches(
         return rawBlob;
     }
 
+    /// <summary>
+    /// Whether a message of the batch was marked processed, or one of its identifiers suppressed, since
+    /// <see cref="OpenAsync"/> read: what a batch prepared outside the writer's lock cannot otherwise tell.
+    /// </summary>
+    internal async Task<bool> ChangedSinceOpenedAsync(RawBatch batch, CancellationToken ct)
+    {
+        if (batch.ToMark.Count > 0 && (await dedup.FindProcessedAsync(batch.ToMark, ct)).Count > 0)
+        {
+            return true;
+        }
+
+        if (batch.Fresh.Count == 0)
+        {
+            return false;
+        }
+
+        var keys = batch.Fresh.SelectMany(f => f.Ids).Select(id => suppressionKeys.For(id.Type, id.Value)).ToHashSet(StringComparer.Ordinal);
+        return (await suppressions.FindAsync(keys, ct)).Count > 0;
+    }
+
     internal Task MarkDoneAsync(RawBatch batch, CancellationToken ct) =>
         batch.ToMark.Count == 0
             ? Task.CompletedTask

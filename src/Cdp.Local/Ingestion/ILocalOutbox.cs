@@ -19,6 +19,20 @@ public interface ILocalOutbox : IEventQueue
         Func<IReadOnlyList<SegmentEvent>, CancellationToken, Task> handler,
         CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="ProcessNextAsync"/>, but when the oldest events are fewer than <paramref name="maxEvents"/> (the
+    /// consumer has caught up) <paramref name="prepare"/> runs before the transaction, so enqueues are not held up by
+    /// the batch's reads, and the write step it returns runs inside the transaction that takes the events out of the
+    /// outbox. A full batch (a backlog) goes to <paramref name="handler"/> inside the transaction, as
+    /// <see cref="ProcessNextAsync"/> does: then holding enqueues back is what keeps the backlog from growing.
+    /// Returns how many events were handled.
+    /// </summary>
+    Task<int> ProcessNextPreparedAsync(
+        int maxEvents,
+        Func<IReadOnlyList<SegmentEvent>, CancellationToken, Task<Func<CancellationToken, Task>>> prepare,
+        Func<IReadOnlyList<SegmentEvent>, CancellationToken, Task> handler,
+        CancellationToken cancellationToken);
+
     /// <summary>Events waiting.</summary>
     Task<long> CountAsync(CancellationToken cancellationToken);
 

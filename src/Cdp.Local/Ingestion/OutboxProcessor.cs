@@ -39,8 +39,13 @@ public sealed partial class OutboxProcessor(
             {
                 // Merges recorded by a batch start once its transaction has committed (and leftovers after a restart).
                 await merges.DispatchAsync(stoppingToken);
-                var handled = await outbox.ProcessNextAsync(
+                var handled = await outbox.ProcessNextPreparedAsync(
                     settings.MaxBatchSize,
+                    async (events, ct) =>
+                    {
+                        var prepared = await processor.PrepareAsync(events, ct);
+                        return async commitCt => await suppressed.AddAsync((await processor.CommitAsync(prepared, merges, commitCt)).Suppressed, commitCt);
+                    },
                     async (events, ct) => await suppressed.AddAsync((await processor.ProcessAsync(events, merges, ct)).Suppressed, ct),
                     stoppingToken);
                 await merges.DispatchAsync(stoppingToken);

@@ -106,6 +106,58 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
         return handled;
     }
 
+    public async Task<int> ProcessNextPreparedAsync(
+        int maxEvents,
+        Func<IReadOnlyList<SegmentEvent>, CancellationToken, Task<Func<CancellationToken, Task>>> prepare,
+        Func<IReadOnlyList<SegmentEvent>, CancellationToken, Task> handler,
+        CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEvents, 1);
+        ArgumentNullException.ThrowIfNull(prepare);
+        ArgumentNullException.ThrowIfNull(handler);
+
+        // A backlog is read inside the transaction, as ProcessNextAsync does: events committed while the consumer
+        // waited for the lock join this batch instead of waiting a whole batch more.
+        if (await CountAsync(cancellationToken) > maxEvents / 4)
+        {
+            return await ProcessNextAsync(maxEvents, handler, cancellationToken);
+        }
+
+        var (events, lastSeq) = _database.Read(session => ReadOldest(session, maxEvents));
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+
+        var write = await prepare(events, cancellationToken);
+        try
+        {
+            await _database.RunInTransactionAsync(async () =>
+            {
+                // The rows are the claim on the batch: another drainer (an import) may have taken some since they were
+                // read. Rows leave only from the front and new ones come after lastSeq, so the delete removes exactly
+                // as many as were read unless that happened; then the transaction is undone, deletes included.
+                var deleted = await _database.WriteAsync(session =>
+                {
+                    var command = session.Command(DeleteSql, "$last");
+                    command.Parameters[0].Value = lastSeq;
+                    return command.ExecuteNonQuery();
+                }, cancellationToken);
+                if (deleted != events.Count)
+                {
+                    throw new ClaimLostException();
+                }
+
+                await write(cancellationToken);
+            }, cancellationToken);
+            return events.Count;
+        }
+        catch (ClaimLostException)
+        {
+            return await ProcessNextAsync(maxEvents, handler, cancellationToken);
+        }
+    }
+
     public Task<long> CountAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -210,6 +262,9 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
             }
         }
     }
+
+    /// <summary>A prepared batch whose rows another drainer took first.</summary>
+    private sealed class ClaimLostException : Exception;
 
     private sealed class PendingEnqueue(byte[][] bodies)
     {
