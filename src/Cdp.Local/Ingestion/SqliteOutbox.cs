@@ -95,12 +95,7 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
             }
 
             await handler(events, cancellationToken);
-            await _database.WriteAsync(session =>
-            {
-                var command = session.Command(DeleteSql, "$last");
-                command.Parameters[0].Value = lastSeq;
-                return command.ExecuteNonQuery();
-            }, cancellationToken);
+            await DeleteThroughAsync(lastSeq, cancellationToken);
             handled = events.Count;
         }, cancellationToken);
         return handled;
@@ -137,13 +132,7 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
                 // The rows are the claim on the batch: another drainer (an import) may have taken some since they were
                 // read. Rows leave only from the front and new ones come after lastSeq, so the delete removes exactly
                 // as many as were read unless that happened; then the transaction is undone, deletes included.
-                var deleted = await _database.WriteAsync(session =>
-                {
-                    var command = session.Command(DeleteSql, "$last");
-                    command.Parameters[0].Value = lastSeq;
-                    return command.ExecuteNonQuery();
-                }, cancellationToken);
-                if (deleted != events.Count)
+                if (await DeleteThroughAsync(lastSeq, cancellationToken) != events.Count)
                 {
                     throw new ClaimLostException();
                 }
@@ -233,6 +222,15 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
 
         return bodies.Length;
     }
+
+    /// <summary>Takes the events up to and including <paramref name="lastSeq"/> out of the outbox; returns how many rows went.</summary>
+    private Task<int> DeleteThroughAsync(long lastSeq, CancellationToken cancellationToken) =>
+        _database.WriteAsync(session =>
+        {
+            var command = session.Command(DeleteSql, "$last");
+            command.Parameters[0].Value = lastSeq;
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
 
     private static (List<SegmentEvent> Events, long LastSeq) ReadOldest(SqliteSession session, int maxEvents)
     {
