@@ -15,9 +15,11 @@ namespace Cdp.Core.Processing;
 /// A delivered batch after the checks that need no profile: the events still to process with their identifiers,
 /// and what was set aside (repeats, placeholders only, erased subjects). <see cref="ToMark"/> is every messageId of the
 /// delivery not yet marked done, set aside ones included, so that a redelivery finds them all duplicates.
+/// <see cref="SuppressionKeys"/> are the suppression keys of the fresh events' identifiers, as they were looked up.
 /// </summary>
 internal sealed record RawBatch(
-    List<(SegmentEvent Event, List<HashedIdentifier> Ids)> Fresh, int Duplicates, int Unidentified, int Suppressed, List<string> ToMark);
+    List<(SegmentEvent Event, List<HashedIdentifier> Ids)> Fresh, int Duplicates, int Unidentified, int Suppressed, List<string> ToMark,
+    IReadOnlySet<string> SuppressionKeys);
 
 /// <summary>The raw side of processing: deduplication, identifier extraction, suppression, the landing archive, marking done.</summary>
 public sealed partial class RawBatches(
@@ -65,10 +67,10 @@ public sealed partial class RawBatches(
         }
 
         // Erased subjects' new events are dropped before anything lands (and marked done, so a redelivery is a duplicate).
-        var suppressed = await DropSuppressedAsync(fresh, ct);
+        var (suppressed, suppressionKeys) = await DropSuppressedAsync(fresh, ct);
         var duplicates = events.Count - unique.Count + done.Count;
         var toMark = unique.Keys.Where(id => !done.Contains(id)).ToList();
-        return new RawBatch(fresh, duplicates, unidentified, suppressed, toMark);
+        return new RawBatch(fresh, duplicates, unidentified, suppressed, toMark, suppressionKeys);
     }
 
     /// <summary>Lands the raw events before anything refers to the file; returns its path.</summary>
@@ -90,13 +92,7 @@ public sealed partial class RawBatches(
             return true;
         }
 
-        if (batch.Fresh.Count == 0)
-        {
-            return false;
-        }
-
-        var keys = batch.Fresh.SelectMany(f => f.Ids).Select(id => suppressionKeys.For(id.Type, id.Value)).ToHashSet(StringComparer.Ordinal);
-        return (await suppressions.FindAsync(keys, ct)).Count > 0;
+        return batch.SuppressionKeys.Count > 0 && (await suppressions.FindAsync(batch.SuppressionKeys, ct)).Count > 0;
     }
 
     internal Task MarkDoneAsync(RawBatch batch, CancellationToken ct) =>
@@ -104,19 +100,24 @@ public sealed partial class RawBatches(
             ? Task.CompletedTask
             : dedup.MarkProcessedAsync(batch.ToMark, time.GetUtcNow() + _options.DedupWindow, ct);
 
-    /// <summary>Removes the events carrying a suppressed identifier (one batched look-up); returns how many.</summary>
-    private async Task<int> DropSuppressedAsync(List<(SegmentEvent Event, List<HashedIdentifier> Ids)> fresh, CancellationToken ct)
+    /// <summary>
+    /// Removes the events carrying a suppressed identifier (one batched look-up); returns how many, and the keys of the
+    /// events that stay.
+    /// </summary>
+    private async Task<(int Dropped, IReadOnlySet<string> Kept)> DropSuppressedAsync(
+        List<(SegmentEvent Event, List<HashedIdentifier> Ids)> fresh, CancellationToken ct)
     {
-        if (fresh.Count == 0)
+        var keys = fresh.ConvertAll(f => f.Ids.ConvertAll(id => suppressionKeys.For(id.Type, id.Value)));
+        var all = keys.SelectMany(k => k).ToHashSet(StringComparer.Ordinal);
+        if (all.Count == 0)
         {
-            return 0;
+            return (0, all);
         }
 
-        var keys = fresh.ConvertAll(f => f.Ids.ConvertAll(id => suppressionKeys.For(id.Type, id.Value)));
-        var listed = await suppressions.FindAsync(keys.SelectMany(k => k).ToHashSet(StringComparer.Ordinal), ct);
+        var listed = await suppressions.FindAsync(all, ct);
         if (listed.Count == 0)
         {
-            return 0;
+            return (0, all);
         }
 
         var suppressedKeys = listed.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
@@ -127,11 +128,12 @@ public sealed partial class RawBatches(
             {
                 LogSuppressed(logger, fresh[i].Event.MessageId!);
                 fresh.RemoveAt(i);
+                keys.RemoveAt(i);
                 dropped++;
             }
         }
 
-        return dropped;
+        return (dropped, keys.SelectMany(k => k).ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>A redelivered batch gets the same archive file name, so re-archiving overwrites rather than adds.</summary>
