@@ -16,10 +16,11 @@ namespace Cdp.Core.Processing;
 /// and what was set aside (repeats, placeholders only, erased subjects). <see cref="ToMark"/> is every messageId of the
 /// delivery not yet marked done, set aside ones included, so that a redelivery finds them all duplicates.
 /// <see cref="SuppressionKeys"/> are the suppression keys of the fresh events' identifiers, as they were looked up.
+/// <see cref="Ndjson"/> is the archive file's content, being rendered meanwhile (see <see cref="RawBatches.OpenAsync"/>).
 /// </summary>
 internal sealed record RawBatch(
     List<(SegmentEvent Event, List<HashedIdentifier> Ids)> Fresh, int Duplicates, int Unidentified, int Suppressed, List<string> ToMark,
-    IReadOnlySet<string> SuppressionKeys);
+    IReadOnlySet<string> SuppressionKeys, Task<ReadOnlyMemory<byte>> Ndjson);
 
 /// <summary>The raw side of processing: deduplication, identifier extraction, suppression, the landing archive, marking done.</summary>
 public sealed partial class RawBatches(
@@ -70,14 +71,19 @@ public sealed partial class RawBatches(
         var (suppressed, suppressionKeys) = await DropSuppressedAsync(fresh, ct);
         var duplicates = events.Count - unique.Count + done.Count;
         var toMark = unique.Keys.Where(id => !done.Contains(id)).ToList();
-        return new RawBatch(fresh, duplicates, unidentified, suppressed, toMark, suppressionKeys);
+
+        // The archive file's lines are rendered on another core while the batch is resolved: processing only reads
+        // events, never changes them, and the one consumer of a host leaves the machine's other cores to spare. The
+        // file itself is still written at commit, after the re-checks, so a batch found stale leaves no file behind.
+        var ndjson = fresh.Count == 0 ? Task.FromResult(ReadOnlyMemory<byte>.Empty) : Task.Run(() => ToNdjson(fresh), ct);
+        return new RawBatch(fresh, duplicates, unidentified, suppressed, toMark, suppressionKeys, ndjson);
     }
 
     /// <summary>Lands the raw events before anything refers to the file; returns its path.</summary>
     internal async Task<string> ArchiveAsync(RawBatch batch, CancellationToken ct)
     {
         var rawBlob = RawArchivePath.For(batch.Fresh[0].Event.ReceivedAt ?? time.GetUtcNow(), BatchId(batch.Fresh));
-        await archive.WriteAsync(rawBlob, ToNdjson(batch.Fresh), ct);
+        await archive.WriteAsync(rawBlob, await batch.Ndjson, ct);
         return rawBlob;
     }
 
