@@ -232,21 +232,23 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
-    private static (List<SegmentEvent> Events, long LastSeq) ReadOldest(SqliteSession session, int maxEvents)
+    private static (IReadOnlyList<SegmentEvent> Events, long LastSeq) ReadOldest(SqliteSession session, int maxEvents)
     {
         var command = session.Command(OldestSql, "$limit");
         command.Parameters[0].Value = maxEvents;
-        var events = new List<SegmentEvent>(Math.Min(maxEvents, 1024));
-        var last = 0L;
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        var seqs = new List<long>(Math.Min(maxEvents, 1024));
+        var bodies = new List<byte[]>(seqs.Capacity);
+        using (var reader = command.ExecuteReader())
         {
-            last = reader.GetInt64(0);
-            events.Add(JsonSerializer.Deserialize(reader.GetFieldValue<byte[]>(1), CdpJsonContext.Default.SegmentEvent)
-                ?? throw new InvalidDataException($"outbox row {last} has an empty body"));
+            while (reader.Read())
+            {
+                seqs.Add(reader.GetInt64(0));
+                bodies.Add(reader.GetFieldValue<byte[]>(1));
+            }
         }
 
-        return (events, last);
+        var events = BulkJson.Deserialize(bodies, CdpJsonContext.Default.SegmentEvent, i => $"outbox row {seqs[i]}");
+        return (events, seqs.Count == 0 ? 0L : seqs[^1]);
     }
 
     /// <summary>Auto-reset: one signal however many enqueues happened since the consumer last waited.</summary>

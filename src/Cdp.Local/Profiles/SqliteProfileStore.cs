@@ -39,15 +39,18 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : IProfileStore
         var found = new Dictionary<string, Versioned<Profile>>(StringComparer.Ordinal);
         if (ids.Count > 0)
         {
+            var rows = new List<(string Id, long ETag, byte[] Body)>(ids.Count);
             database.Read(session =>
             {
                 SqliteKeyedSelect.Read(session, SelectManySql, ids, reader =>
-                {
-                    var id = reader.GetString(0);
-                    found[id] = new Versioned<Profile>(Deserialize(id, reader.GetFieldValue<byte[]>(2)), RowETag.Format(reader.GetInt64(1)));
-                });
-                return found;
+                    rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2))));
+                return rows;
             });
+            var profiles = BulkJson.Deserialize(rows.ConvertAll(r => r.Body), CdpJsonContext.Default.Profile, i => $"profile {rows[i].Id}");
+            for (var i = 0; i < rows.Count; i++)
+            {
+                found[rows[i].Id] = new Versioned<Profile>(profiles[i], RowETag.Format(rows[i].ETag));
+            }
         }
 
         return Task.FromResult<IReadOnlyDictionary<string, Versioned<Profile>>>(found);

@@ -188,6 +188,29 @@ public abstract class ProfileStoreContract
     }
 
     [Fact]
+    public async Task GetManyAsync_ABatchWorthOfProfiles_GivesEachIdItsOwnDocumentAndETag()
+    {
+        // As many as a batch touches: stores may read or parse them side by side, and must not mix them up.
+        var store = CreateStore();
+        var written = new Dictionary<string, (Profile Profile, string ETag)>(StringComparer.Ordinal);
+        for (var i = 0; i < 120; i++)
+        {
+            var profile = SampleProfile(NewId("p-")) with { Version = i };
+            var etag = await store.CreateAsync(profile, CancellationToken.None);
+            written[profile.Id] = (profile, i % 3 == 0 ? await store.ReplaceAsync(profile, etag, CancellationToken.None) : etag);
+        }
+
+        var read = await store.GetManyAsync(written.Keys.ToList(), CancellationToken.None);
+
+        Assert.Equal(written.Keys.Order(StringComparer.Ordinal), read.Keys.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        foreach (var (id, (profile, etag)) in written)
+        {
+            Assert.Equal(etag, read[id].ETag);
+            AssertSameDocument(profile, read[id].Value, CdpJsonContext.Default.Profile);
+        }
+    }
+
+    [Fact]
     public async Task GetManyAsync_ETagRead_IsAcceptedByReplaceUntilTheProfileChanges()
     {
         var store = CreateStore();

@@ -1,0 +1,52 @@
+using System.Runtime.ExceptionServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Cdp.Local.Storage;
+
+/// <summary>
+/// Turns many stored JSON bodies into documents, across the machine's cores when there are enough of them. The outbox
+/// consumer is one thread, and the bodies of a batch (its queued events, the profiles it touches) are the largest part
+/// of its work that needs no order, so the other cores take a share of it.
+/// </summary>
+internal static class BulkJson
+{
+    /// <summary>Below this many bodies the hand-over to other threads costs more than it saves.</summary>
+    public const int ParallelFrom = 16;
+
+    /// <summary>
+    /// The documents in the order of <paramref name="bodies"/>. A body that reads as JSON <c>null</c> is refused
+    /// (<see cref="InvalidDataException"/>, naming it with <paramref name="describe"/>); one that is not JSON throws
+    /// <see cref="JsonException"/>.
+    /// </summary>
+    public static T[] Deserialize<T>(IReadOnlyList<byte[]> bodies, JsonTypeInfo<T> type, Func<int, string> describe)
+        where T : class
+    {
+        var documents = new T[bodies.Count];
+        if (bodies.Count >= ParallelFrom)
+        {
+            try
+            {
+                Parallel.For(0, bodies.Count, i => documents[i] = One(bodies, type, describe, i));
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+            {
+                // Callers see what one body's failure is (bad JSON, an empty body), as they would reading one at a time.
+                ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < bodies.Count; i++)
+            {
+                documents[i] = One(bodies, type, describe, i);
+            }
+        }
+
+        return documents;
+    }
+
+    private static T One<T>(IReadOnlyList<byte[]> bodies, JsonTypeInfo<T> type, Func<int, string> describe, int i)
+        where T : class =>
+        JsonSerializer.Deserialize(bodies[i], type) ?? throw new InvalidDataException($"{describe(i)} has an empty body");
+}
