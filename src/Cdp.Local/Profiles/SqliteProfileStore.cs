@@ -27,7 +27,8 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : IProfileStore
                 return (Versioned<Profile>?)null;
             }
 
-            return new Versioned<Profile>(Deserialize(id, reader.GetFieldValue<byte[]>(1)), RowETag.Format(reader.GetInt64(0)));
+            return new Versioned<Profile>(
+                BulkJson.Deserialize(reader.GetFieldValue<byte[]>(1), CdpJsonContext.Default.Profile, $"profile {id}"), RowETag.Format(reader.GetInt64(0)));
         }));
     }
 
@@ -108,7 +109,4 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : IProfileStore
         }, cancellationToken);
         return deleted > 0;
     }
-
-    private static Profile Deserialize(string id, byte[] body) =>
-        JsonSerializer.Deserialize(body, CdpJsonContext.Default.Profile) ?? throw new InvalidDataException($"profile {id} has an empty body");
 }

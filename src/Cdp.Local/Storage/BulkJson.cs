@@ -46,7 +46,12 @@ internal static class BulkJson
         return documents;
     }
 
+    /// <summary>One body, by the same rule: JSON <c>null</c> is refused naming it <paramref name="name"/>.</summary>
+    public static T Deserialize<T>(byte[] body, JsonTypeInfo<T> type, string name)
+        where T : class =>
+        JsonSerializer.Deserialize(body, type) ?? throw new InvalidDataException($"{name} has an empty body");
+
     private static T One<T>(IReadOnlyList<byte[]> bodies, JsonTypeInfo<T> type, Func<int, string> describe, int i)
         where T : class =>
-        JsonSerializer.Deserialize(bodies[i], type) ?? throw new InvalidDataException($"{describe(i)} has an empty body");
+        Deserialize(bodies[i], type, describe(i));
 }
