@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Cdp.Core.Consent;
 using Cdp.Core.Destinations;
 using Cdp.Core.Identity;
@@ -47,6 +48,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IdentityLinker>();
         services.AddSingleton<ProfileWriter>();
         services.AddSingleton<EventProcessor>();
+        services.TryAddSingleton(sp => new ProcessingMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton<ProfileLookup>();
         services.AddSingleton<LiveProfiles>();
         services.AddSingleton<ConsentPolicy>();

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -9,7 +8,7 @@ public static class HubRetryServiceCollectionExtensions
 {
     /// <summary>
     /// Registers how a host that consumes the event hub processes its batches (<see cref="HubBatchRetry"/>): retries,
-    /// poison isolation, dead letters, metrics. The host supplies <see cref="IDeadLetterArchive"/> and
+    /// poison isolation, dead letters (metrics: <see cref="ProcessingMetrics"/>, registered by AddCdpCore). The host supplies <see cref="IDeadLetterArchive"/> and
     /// <see cref="IEventQueue"/>; <see cref="ITransientFaults"/> defaults to <see cref="CommonTransientFaults"/> unless the
     /// storage adapters registered their own. Settings bind from the host's configuration (<c>Cdp:Processing:HubRetry</c>)
     /// and are validated at start-up.
@@ -23,7 +22,6 @@ public static class HubRetryServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubRetryOptions>, HubRetryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITransientFaults, CommonTransientFaults>();
-        services.TryAddSingleton(sp => new ProcessingMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<RetryLoop>();
         services.TryAddSingleton<HubBatchRetry>();
         return services;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Cdp.Core.Events;
@@ -22,6 +23,7 @@ public sealed partial class BatchResolver(
     IProfileStore profiles,
     LiveProfiles liveProfiles,
     IOptions<ProcessingOptions> options,
+    ProcessingMetrics metrics,
     TimeProvider time,
     ILogger<BatchResolver> logger)
 {
@@ -32,9 +34,12 @@ public sealed partial class BatchResolver(
     internal async Task ResolveAsync(
         IReadOnlyList<(SegmentEvent Event, List<HashedIdentifier> Ids)> fresh, BatchState batch, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         if (_prefetchReads)
         {
             await _prefetch.ReadAsync(fresh, batch, ct);
+            metrics.PhaseEnded(ProcessingPhases.Read, started);
+            started = Stopwatch.GetTimestamp();
         }
 
         try
@@ -48,6 +53,9 @@ public sealed partial class BatchResolver(
         {
             batch.ForgetStoredReads();
         }
+
+        // Point reads made while resolving (a mergedInto chain, a link the bulk read could not know) count here.
+        metrics.PhaseEnded(ProcessingPhases.Resolve, started);
     }
 
     private async Task ApplyAsync(SegmentEvent e, List<HashedIdentifier> ids, BatchState batch, CancellationToken ct)

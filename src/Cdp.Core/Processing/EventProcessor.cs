@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Cdp.Core.Events;
 using Cdp.Core.Identity;
+using Cdp.Core.Ingestion;
 using Microsoft.Extensions.Logging;
 
 namespace Cdp.Core.Processing;
@@ -54,6 +56,7 @@ public sealed partial class EventProcessor(
     RawBatches rawBatches,
     BatchResolver resolver,
     ProfileWriter writer,
+    ProcessingMetrics metrics,
     ILogger<EventProcessor> logger)
 {
     /// <summary>Processes a batch; merges it finds are started through <paramref name="merges"/> before the batch is marked done.</summary>
@@ -79,7 +82,9 @@ public sealed partial class EventProcessor(
         ArgumentNullException.ThrowIfNull(events);
 
         // 1. Drop repeats inside the batch, messages already processed, placeholders only and erased subjects.
+        var started = Stopwatch.GetTimestamp();
         var raw = await rawBatches.OpenAsync(events, cancellationToken);
+        metrics.PhaseEnded(ProcessingPhases.Screen, started);
 
         // 2. Resolve and apply, caching profiles and links for the rest of the batch (read in bulk up front).
         var state = new BatchState();
@@ -118,14 +123,17 @@ public sealed partial class EventProcessor(
         var (events, raw, batch) = (prepared.Events, prepared.Raw, prepared.State);
         if (raw.Fresh.Count == 0)
         {
-            await rawBatches.MarkDoneAsync(raw, cancellationToken);
+            await MarkDoneAsync(raw, cancellationToken);
             return new ProcessingSummary(events.Count, 0, raw.Duplicates, raw.Unidentified, 0, 0, 0) { Suppressed = raw.Suppressed };
         }
 
         // 3. Land the raw events before anything refers to the file.
+        var started = Stopwatch.GetTimestamp();
         var rawBlob = await rawBatches.ArchiveAsync(raw, cancellationToken);
+        metrics.PhaseEnded(ProcessingPhases.Archive, started);
 
         // 4. Persist each profile once: timeline first (idempotent), then the profile, then the links that point at it.
+        started = Stopwatch.GetTimestamp();
         var created = 0;
         var updated = 0;
         foreach (var pending in batch.Profiles.Values.Where(p => p.Events.Count > 0).ToList())
@@ -151,12 +159,20 @@ public sealed partial class EventProcessor(
             await merges.ScheduleAsync(request, cancellationToken);
         }
 
-        await rawBatches.MarkDoneAsync(raw, cancellationToken);
+        metrics.PhaseEnded(ProcessingPhases.Write, started);
+        await MarkDoneAsync(raw, cancellationToken);
         return new ProcessingSummary(events.Count, raw.Fresh.Count, raw.Duplicates, raw.Unidentified, created, updated, batch.Conflicts)
         {
             MergesRequested = batch.MergeRequests.Count,
             Suppressed = raw.Suppressed,
         };
+    }
+
+    private async Task MarkDoneAsync(RawBatch raw, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await rawBatches.MarkDoneAsync(raw, cancellationToken);
+        metrics.PhaseEnded(ProcessingPhases.Mark, started);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A prepared batch of {Count} events went stale before its commit (processed or suppressed meanwhile); processing it again")]
