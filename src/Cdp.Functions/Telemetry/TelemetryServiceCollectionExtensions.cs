@@ -8,7 +8,7 @@ namespace Cdp.Functions.Telemetry;
 
 public static class TelemetryServiceCollectionExtensions
 {
-    /// <summary>The meters the app's own code records (retries, transient waits, dead letters), exported beside the worker's.</summary>
+    /// <summary>The meters the app's own code records (retries, transient waits, dead letters, time per processing step), exported beside the worker's.</summary>
     public static IReadOnlyList<string> Meters { get; } = ["Cdp.Processing"];
 
     /// <summary>
