@@ -39,6 +39,7 @@ internal static class SqlitePipelineBenchmark
         long processed = 0;
         phases.Reset();
         var writtenBefore = Machine.BytesWritten();
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
         var watch = Stopwatch.StartNew();
         for (var start = warmUp; start < accepted.Count; start += batchSize)
         {
@@ -47,6 +48,7 @@ internal static class SqlitePipelineBenchmark
         }
 
         var elapsed = watch.Elapsed;
+        var allocatedPerEvent = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)processed;
 
         // Every event dirties pages at random (its profile, a timeline index leaf): each goes to the log at commit
         // and back to the database file at a checkpoint, so the bytes written say as much as the time taken.
@@ -57,6 +59,6 @@ internal static class SqlitePipelineBenchmark
             rate,
             "events/s",
             string.Create(CultureInfo.InvariantCulture,
-                $"{processed:N0} events over {people:N0} people after {warmUp:N0} to warm up, batches of {batchSize} in one transaction each (the host's default); {stores.Describe()}; {writtenPerEvent / 1024:N1} KB written to storage an event (log, checkpoints, archive file); {phases.Describe(processed, elapsed, "the transaction's commit: its pages into the log, the sync, the checkpoints")}"));
+                $"{processed:N0} events over {people:N0} people after {warmUp:N0} to warm up, batches of {batchSize} in one transaction each (the host's default); {stores.Describe()}; {writtenPerEvent / 1024:N1} KB written to storage an event (log, checkpoints, archive file); {allocatedPerEvent / 1024:N1} KB allocated an event; {phases.Describe(processed, elapsed, "the transaction's commit: its pages into the log, the sync, the checkpoints")}"));
     }
 }

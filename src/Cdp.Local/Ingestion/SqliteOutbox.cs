@@ -237,13 +237,13 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
         var command = session.Command(OldestSql, "$limit");
         command.Parameters[0].Value = maxEvents;
         var seqs = new List<long>(Math.Min(maxEvents, 1024));
-        var bodies = new List<byte[]>(seqs.Capacity);
+        using var bodies = new PooledBodies();
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
                 seqs.Add(reader.GetInt64(0));
-                bodies.Add(reader.GetFieldValue<byte[]>(1));
+                bodies.Read(reader, 1);
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Cdp.Core;
 using Cdp.Core.Profiles;
 using Cdp.Local.Storage;
@@ -27,8 +26,10 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : IProfileStore
                 return (Versioned<Profile>?)null;
             }
 
+            using var body = new PooledBodies();
+            body.Read(reader, 1);
             return new Versioned<Profile>(
-                BulkJson.Deserialize(reader.GetFieldValue<byte[]>(1), CdpJsonContext.Default.Profile, $"profile {id}"), RowETag.Format(reader.GetInt64(0)));
+                BulkJson.Deserialize(body[0].Span, CdpJsonContext.Default.Profile, $"profile {id}"), RowETag.Format(reader.GetInt64(0)));
         }));
     }
 
@@ -40,14 +41,18 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : IProfileStore
         var found = new Dictionary<string, Versioned<Profile>>(StringComparer.Ordinal);
         if (ids.Count > 0)
         {
-            var rows = new List<(string Id, long ETag, byte[] Body)>(ids.Count);
+            var rows = new List<(string Id, long ETag)>(ids.Count);
+            using var bodies = new PooledBodies();
             database.Read(session =>
             {
                 SqliteKeyedSelect.Read(session, SelectManySql, ids, reader =>
-                    rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2))));
+                {
+                    rows.Add((reader.GetString(0), reader.GetInt64(1)));
+                    bodies.Read(reader, 2);
+                });
                 return rows;
             });
-            var profiles = BulkJson.Deserialize(rows.ConvertAll(r => r.Body), CdpJsonContext.Default.Profile, i => $"profile {rows[i].Id}");
+            var profiles = BulkJson.Deserialize(bodies, CdpJsonContext.Default.Profile, i => $"profile {rows[i].Id}");
             for (var i = 0; i < rows.Count; i++)
             {
                 found[rows[i].Id] = new Versioned<Profile>(profiles[i], RowETag.Format(rows[i].ETag));
@@ -60,14 +65,15 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : IProfileStore
     public async Task<string> CreateAsync(Profile profile, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        var body = JsonSerializer.SerializeToUtf8Bytes(profile, CdpJsonContext.Default.Profile);
+        using var body = new PooledBodies();
+        body.Add(profile, CdpJsonContext.Default.Profile);
         var etag = RowETag.First();
         var inserted = await database.WriteAsync(session =>
         {
             var command = session.Command(InsertSql, "$id", "$etag", "$body");
             command.Parameters[0].Value = profile.Id;
             command.Parameters[1].Value = etag;
-            command.Parameters[2].Value = body;
+            command.Parameters[2].Value = body[0];
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
@@ -80,7 +86,8 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : IProfileStore
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(etag);
-        var body = JsonSerializer.SerializeToUtf8Bytes(profile, CdpJsonContext.Default.Profile);
+        using var body = new PooledBodies();
+        body.Add(profile, CdpJsonContext.Default.Profile);
         var expected = RowETag.Parse(etag);
         var next = expected + 1;
         var updated = await database.WriteAsync(session =>
@@ -89,7 +96,7 @@ public sealed class SqliteProfileStore(SqliteDatabase database) : IProfileStore
             command.Parameters[0].Value = profile.Id;
             command.Parameters[1].Value = expected;
             command.Parameters[2].Value = next;
-            command.Parameters[3].Value = body;
+            command.Parameters[3].Value = body[0];
             return command.ExecuteNonQuery();
         }, cancellationToken);
 

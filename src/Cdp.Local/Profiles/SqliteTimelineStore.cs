@@ -41,11 +41,11 @@ public sealed class SqliteTimelineStore(SqliteDatabase database) : ITimelineStor
             return;
         }
 
-        var rows = new (string Id, long Ticks, byte[] Body)[events.Count];
-        for (var i = 0; i < events.Count; i++)
+        // Serialized before the write lock is taken, into one pooled buffer, so the lock is held only to insert.
+        using var bodies = new PooledBodies();
+        foreach (var e in events)
         {
-            var e = events[i];
-            rows[i] = (e.Id, e.Timestamp.UtcTicks, JsonSerializer.SerializeToUtf8Bytes(e, CdpJsonContext.Default.TimelineEvent));
+            bodies.Add(e, CdpJsonContext.Default.TimelineEvent);
         }
 
         await database.WriteAsync(session =>
@@ -54,17 +54,17 @@ public sealed class SqliteTimelineStore(SqliteDatabase database) : ITimelineStor
             command.Parameters[0].Value = profileId;
             command.Parameters[4].Value = (object?)rawBlob ?? DBNull.Value;
             var inserted = 0;
-            foreach (var (id, ticks, body) in rows)
+            for (var i = 0; i < events.Count; i++)
             {
-                command.Parameters[1].Value = id;
-                command.Parameters[2].Value = ticks;
-                command.Parameters[3].Value = body;
+                command.Parameters[1].Value = events[i].Id;
+                command.Parameters[2].Value = events[i].Timestamp.UtcTicks;
+                command.Parameters[3].Value = bodies[i];
                 inserted += command.ExecuteNonQuery();
             }
 
             // A row that already existed keeps the file it first landed in; this file holds the event too (a redelivery
             // grouped differently lands it again), so it is referenced on its own row.
-            if (rawBlob is not null && (rows.Length == 0 || inserted < rows.Length))
+            if (rawBlob is not null && (events.Count == 0 || inserted < events.Count))
             {
                 var reference = session.Command(InsertRawBlobSql, "$profile", "$blob");
                 reference.Parameters[0].Value = profileId;
@@ -72,7 +72,7 @@ public sealed class SqliteTimelineStore(SqliteDatabase database) : ITimelineStor
                 reference.ExecuteNonQuery();
             }
 
-            return rows.Length;
+            return events.Count;
         }, cancellationToken);
     }
 

@@ -15,19 +15,20 @@ internal static class BulkJson
     public const int ParallelFrom = 16;
 
     /// <summary>
-    /// The documents in the order of <paramref name="bodies"/>. A body that reads as JSON <c>null</c> is refused
-    /// (<see cref="InvalidDataException"/>, naming it with <paramref name="describe"/>); one that is not JSON throws
-    /// <see cref="JsonException"/>.
+    /// The documents in the order of their bodies (<paramref name="count"/> of them, the i-th from
+    /// <paramref name="body"/>). A body that reads as JSON <c>null</c> is refused (<see cref="InvalidDataException"/>,
+    /// naming it with <paramref name="describe"/>); one that is not JSON throws <see cref="JsonException"/>.
     /// </summary>
-    public static T[] Deserialize<T>(IReadOnlyList<byte[]> bodies, JsonTypeInfo<T> type, Func<int, string> describe)
+    public static T[] Deserialize<T>(int count, Func<int, ReadOnlyMemory<byte>> body, JsonTypeInfo<T> type, Func<int, string> describe)
         where T : class
     {
-        var documents = new T[bodies.Count];
-        if (bodies.Count >= ParallelFrom)
+        ArgumentNullException.ThrowIfNull(body);
+        var documents = new T[count];
+        if (count >= ParallelFrom)
         {
             try
             {
-                Parallel.For(0, bodies.Count, i => documents[i] = One(bodies, type, describe, i));
+                Parallel.For(0, count, i => documents[i] = Deserialize(body(i).Span, type, describe, i));
             }
             catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
             {
@@ -37,24 +38,32 @@ internal static class BulkJson
         }
         else
         {
-            for (var i = 0; i < bodies.Count; i++)
+            for (var i = 0; i < count; i++)
             {
-                documents[i] = One(bodies, type, describe, i);
+                documents[i] = Deserialize(body(i).Span, type, describe, i);
             }
         }
 
         return documents;
     }
 
+    /// <summary>The documents of bodies read into a pool (<see cref="PooledBodies.Read"/>), by the same rule.</summary>
+    public static T[] Deserialize<T>(PooledBodies bodies, JsonTypeInfo<T> type, Func<int, string> describe)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(bodies);
+        return Deserialize(bodies.Count, i => bodies[i], type, describe);
+    }
+
     /// <summary>One body, by the same rule: JSON <c>null</c> is refused naming it <paramref name="name"/>.</summary>
-    public static T Deserialize<T>(byte[] body, JsonTypeInfo<T> type, string name)
+    public static T Deserialize<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> type, string name)
         where T : class =>
         JsonSerializer.Deserialize(body, type) ?? throw EmptyBody(name);
 
     // The name is built only for a body that is refused: a batch's hundreds of good bodies need none.
-    private static T One<T>(IReadOnlyList<byte[]> bodies, JsonTypeInfo<T> type, Func<int, string> describe, int i)
+    private static T Deserialize<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> type, Func<int, string> describe, int i)
         where T : class =>
-        JsonSerializer.Deserialize(bodies[i], type) ?? throw EmptyBody(describe(i));
+        JsonSerializer.Deserialize(body, type) ?? throw EmptyBody(describe(i));
 
     private static InvalidDataException EmptyBody(string name) => new($"{name} has an empty body");
 }

@@ -16,7 +16,7 @@ public sealed class BulkJsonTests
     {
         var bodies = Enumerable.Range(0, count).Select(i => Body($"m-{i:D4}")).ToList();
 
-        var events = BulkJson.Deserialize(bodies, CdpJsonContext.Default.SegmentEvent, i => $"row {i}");
+        var events = BulkJson.Deserialize(bodies.Count, i => bodies[i], CdpJsonContext.Default.SegmentEvent, i => $"row {i}");
 
         Assert.Equal(Enumerable.Range(0, count).Select(i => $"m-{i:D4}"), events.Select(e => e.MessageId));
     }
@@ -30,7 +30,7 @@ public sealed class BulkJsonTests
         bodies[count / 2] = "null"u8.ToArray();
 
         var error = Assert.Throws<InvalidDataException>(() =>
-            BulkJson.Deserialize(bodies, CdpJsonContext.Default.SegmentEvent, i => $"outbox row {i + 1}"));
+            BulkJson.Deserialize(bodies.Count, i => bodies[i], CdpJsonContext.Default.SegmentEvent, i => $"outbox row {i + 1}"));
 
         Assert.Equal($"outbox row {count / 2 + 1} has an empty body", error.Message);
     }
@@ -43,7 +43,7 @@ public sealed class BulkJsonTests
         var bodies = Enumerable.Range(0, count).Select(i => Body($"m-{i}")).ToList();
         bodies[^1] = "{\"type\":"u8.ToArray();
 
-        Assert.ThrowsAny<JsonException>(() => BulkJson.Deserialize(bodies, CdpJsonContext.Default.SegmentEvent, i => $"row {i}"));
+        Assert.ThrowsAny<JsonException>(() => BulkJson.Deserialize(bodies.Count, i => bodies[i], CdpJsonContext.Default.SegmentEvent, i => $"row {i}"));
     }
 
     private static byte[] Body(string messageId) =>
