@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Cdp.Core;
 using Cdp.Core.Events;
@@ -56,23 +55,32 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
             return;
         }
 
-        // Serialised on the caller's thread, so the single writer only inserts.
-        var bodies = new byte[events.Count][];
-        for (var i = 0; i < bodies.Length; i++)
+        // Serialised on the caller's thread, so the single writer only inserts; into a pooled buffer that the writer
+        // loop gives back once the rows are committed (or have failed), whether or not the caller still waits.
+        var bodies = new PooledBodies();
+        foreach (var e in events)
         {
-            bodies[i] = JsonSerializer.SerializeToUtf8Bytes(events[i], CdpJsonContext.Default.SegmentEvent);
+            bodies.Add(e, CdpJsonContext.Default.SegmentEvent);
         }
 
         if (_database.InTransaction)
         {
             // Inside a transaction the writer loop would wait for the lock this flow holds: write in place.
-            await _database.WriteAsync(session => Insert(session, bodies), cancellationToken);
+            using (bodies)
+            {
+                await _database.WriteAsync(session => Insert(session, bodies), cancellationToken);
+            }
+
             Signal();
             return;
         }
 
         var item = new PendingEnqueue(bodies);
-        ObjectDisposedException.ThrowIf(!_pending.Writer.TryWrite(item), this);
+        if (!_pending.Writer.TryWrite(item))
+        {
+            bodies.Dispose();
+            throw new ObjectDisposedException(nameof(SqliteOutbox));
+        }
 
         // Cancelling stops the wait, not the commit: a cancelled caller's events may still be queued (at-least-once).
         await item.Committed.Task.WaitAsync(cancellationToken);
@@ -176,7 +184,7 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
             while (rows < MaxRowsPerCommit && reader.TryRead(out var item))
             {
                 group.Add(item);
-                rows += item.Bodies.Length;
+                rows += item.Bodies.Count;
             }
 
             try
@@ -197,6 +205,7 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
                 foreach (var item in group)
                 {
                     item.Committed.TrySetException(ex);
+                    item.Bodies.Dispose();
                 }
 
                 continue;
@@ -205,22 +214,23 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
             foreach (var item in group)
             {
                 item.Committed.TrySetResult();
+                item.Bodies.Dispose();
             }
 
             Signal();
         }
     }
 
-    private static int Insert(SqliteSession session, byte[][] bodies)
+    private static int Insert(SqliteSession session, PooledBodies bodies)
     {
         var command = session.Command(InsertSql, "$body");
-        foreach (var body in bodies)
+        for (var i = 0; i < bodies.Count; i++)
         {
-            command.Parameters[0].Value = body;
+            command.Parameters[0].Value = bodies[i];
             command.ExecuteNonQuery();
         }
 
-        return bodies.Length;
+        return bodies.Count;
     }
 
     /// <summary>Takes the events up to and including <paramref name="lastSeq"/> out of the outbox; returns how many rows went.</summary>
@@ -266,9 +276,9 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
     /// <summary>A prepared batch whose rows another drainer took first.</summary>
     private sealed class ClaimLostException : Exception;
 
-    private sealed class PendingEnqueue(byte[][] bodies)
+    private sealed class PendingEnqueue(PooledBodies bodies)
     {
-        public byte[][] Bodies { get; } = bodies;
+        public PooledBodies Bodies { get; } = bodies;
 
         public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
