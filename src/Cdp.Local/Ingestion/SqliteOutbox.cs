@@ -187,6 +187,7 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
                 rows += item.Bodies.Count;
             }
 
+            Exception? failure = null;
             try
             {
                 await _database.WriteAsync(session =>
@@ -202,22 +203,28 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
             catch (Exception ex)
             {
                 // Nothing of this group was committed: every caller in it gets the failure and may retry.
-                foreach (var item in group)
-                {
-                    item.Committed.TrySetException(ex);
-                    item.Bodies.Dispose();
-                }
-
-                continue;
+                failure = ex;
             }
 
+            // Either way the group's rows are settled, so its buffers go back to the pool.
             foreach (var item in group)
             {
-                item.Committed.TrySetResult();
+                if (failure is null)
+                {
+                    item.Committed.TrySetResult();
+                }
+                else
+                {
+                    item.Committed.TrySetException(failure);
+                }
+
                 item.Bodies.Dispose();
             }
 
-            Signal();
+            if (failure is null)
+            {
+                Signal();
+            }
         }
     }
 
