@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace Cdp.Core.Identity;
@@ -10,29 +8,19 @@ namespace Cdp.Core.Identity;
 /// </summary>
 public sealed class IdentityHasher
 {
-    private readonly byte[] _pepper;
+    private readonly PepperedMac _mac;
 
     public IdentityHasher(IOptions<IdentityOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _pepper = Encoding.UTF8.GetBytes(options.Value.Pepper);
+        _mac = new PepperedMac(options.Value.Pepper);
     }
 
     /// <summary>Lower-case hex HMAC-SHA256 of "type:value".</summary>
-    public string Hash(Identifier identifier)
-    {
-        var text = identifier.Type + ":" + identifier.Value;
-        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        var rented = max <= 1024 ? null : new byte[max];
-        Span<byte> input = rented ?? stackalloc byte[max];
-        var length = Encoding.UTF8.GetBytes(text, input);
-        Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(_pepper, input[..length], mac);
-        return Convert.ToHexStringLower(mac);
-    }
+    public string Hash(Identifier identifier) => _mac.Hex(string.Empty, identifier.Type, identifier.Value);
 
     /// <summary>The identity document id: <c>{type}:{hash}</c>.</summary>
-    public string IdentityId(Identifier identifier) => identifier.Type + ":" + Hash(identifier);
+    public string IdentityId(Identifier identifier) => _mac.TypedKey(string.Empty, identifier.Type, identifier.Value);
 
     public HashedIdentifier WithHash(Identifier identifier) =>
         new(identifier.Type, identifier.Value, IdentityId(identifier));

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Cdp.Core.Identity;
 using Microsoft.Extensions.Options;
 
@@ -12,12 +10,12 @@ namespace Cdp.Core.Privacy;
 /// </summary>
 public sealed class SuppressionKeys
 {
-    private readonly byte[] _pepper;
+    private readonly PepperedMac _mac;
 
     public SuppressionKeys(IOptions<IdentityOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _pepper = Encoding.UTF8.GetBytes(options.Value.Pepper);
+        _mac = new PepperedMac(options.Value.Pepper);
     }
 
     /// <summary>The key of a normalized identifier.</summary>
@@ -25,8 +23,7 @@ public sealed class SuppressionKeys
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(value);
-        var mac = HMACSHA256.HashData(_pepper, Encoding.UTF8.GetBytes("suppress:" + type + ":" + value));
-        return type + ":" + Convert.ToHexStringLower(mac);
+        return _mac.TypedKey("suppress:", type, value);
     }
 
     public string For(SubjectIdentity identity)
