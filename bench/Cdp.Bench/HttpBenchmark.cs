@@ -23,16 +23,7 @@ internal static class HttpBenchmark
     /// <summary>Stands for the request number (12 hex digits) in messageIds and the sign-up's ids, stamped in per request.</summary>
     private const string Slot = "############";
 
-    /// <summary>
-    /// The load runs at least this long before the measured window, and then on in one-second rounds until the host's
-    /// tiered JIT is quiet (see <see cref="WarmUpAsync"/>), for at most <see cref="MaxWarmUp"/>.
-    /// </summary>
-    private static readonly TimeSpan MinWarmUp = TimeSpan.FromSeconds(2);
-
-    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(40);
-
-    /// <summary>JIT threads' CPU in a one-second round below which the host counts as compiled.</summary>
-    private static readonly TimeSpan QuietJit = TimeSpan.FromMilliseconds(30);
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
     internal static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(10);
     private static readonly Uri BatchRoute = new("/v1/batch", UriKind.Relative);
@@ -56,17 +47,16 @@ internal static class HttpBenchmark
         };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(writeKey + ":")));
         await host.WaitUntilHealthyAsync(http, TimeSpan.FromSeconds(60), cancellationToken);
-        progress($"host up at {host.Address} (data in {host.DataDirectory}{string.Concat(hostSettings.Select(s => ", --" + s))}); warming up until its JIT is quiet");
+        progress($"host up at {host.Address} (data in {host.DataDirectory}{string.Concat(hostSettings.Select(s => ", --" + s))}); warming up for {WarmUp.TotalSeconds:N0} s");
 
         LoadRun run;
-        TimeSpan warmUp;
         TimeSpan drained;
         TimeSpan?[] latencies;
         long peakBytes;
         try
         {
             var load = new Load(http, templates, ProfileProbe(http, new AuthenticationHeaderValue("Bearer", adminKey)));
-            warmUp = await WarmUpAsync(load, host, clients, cancellationToken);
+            await load.RunAsync(clients, WarmUp, probe: false, cancellationToken);
             await WaitForEmptyOutboxAsync(http, host, cancellationToken);
 
             progress($"{clients} clients posting for {duration.TotalSeconds:N0} s");
@@ -101,7 +91,7 @@ internal static class HttpBenchmark
                     $"{run.Requests:N0} requests of {run.AcceptedEvents / (double)Math.Max(1, run.Requests - run.Failed):N1} events avg in {run.Duration.TotalSeconds:N1} s, {run.Failed} failed; POST p50 {Percentile(run.PostMillis, 0.5):N0} ms, p99 {Percentile(run.PostMillis, 0.99):N0} ms")),
             new Figure($"End to end: accepted -> processed into SQLite, {name} mix", endToEnd, "events/s",
                 string.Create(CultureInfo.InvariantCulture,
-                    $"{run.AcceptedEvents:N0} events; outbox empty {drained.TotalSeconds:N1} s after the first request ({(drained - run.Duration).TotalSeconds:N1} s after the last); measured after {warmUp.TotalSeconds:N0} s of the same load, until the host's JIT was quiet"),
+                    $"{run.AcceptedEvents:N0} events; outbox empty {drained.TotalSeconds:N1} s after the first request ({(drained - run.Duration).TotalSeconds:N1} s after the last)"),
                 "≥ 20,000 events/s", endToEnd >= 20_000),
             new Figure($"Request-to-profile latency p50 under that load, {name} mix", Percentile(found, 0.5), "ms", probes),
             new Figure($"Request-to-profile latency p99 under that load, {name} mix", p99, "ms", probes, "≤ 1,000 ms", missing == 0 && p99 <= 1_000),
@@ -110,31 +100,6 @@ internal static class HttpBenchmark
                     $"the Cdp.Local process's VmHWM (peak resident memory) from start-up through warm-up, load and drain; {clients} clients, server GC"),
                 "≤ 512 MB (aim)", peakBytes <= 512L * 1024 * 1024),
         ];
-    }
-
-    /// <summary>
-    /// Runs the load until the host is compiled: a host runs for days, and its first seconds are not its throughput. On
-    /// 2 cores the runtime's tiered JIT was measured busy for the first ~12 s under this load (a sixth of the host's
-    /// CPU over a 2 s warm-up and 15 s window); end to end was 20-30% lower measured that way than after it settled.
-    /// </summary>
-    private static async Task<TimeSpan> WarmUpAsync(Load load, LocalHost host, int clients, CancellationToken cancellationToken)
-    {
-        var watch = Stopwatch.StartNew();
-        await load.RunAsync(clients, MinWarmUp, probe: false, cancellationToken);
-        var before = host.JitThreadCpu();
-        while (before.Count > 0 && watch.Elapsed < MaxWarmUp)
-        {
-            await load.RunAsync(clients, TimeSpan.FromSeconds(1), probe: false, cancellationToken);
-            var now = host.JitThreadCpu();
-            var compiling = now.Sum(t => (t.Value - before.GetValueOrDefault(t.Key)).TotalMilliseconds);
-            before = now;
-            if (compiling < QuietJit.TotalMilliseconds)
-            {
-                break;
-            }
-        }
-
-        return watch.Elapsed;
     }
 
     /// <summary>Bodies to send: a new sign-up's identify, then 99 events of the population. Slots are stamped per request.</summary>

@@ -55,45 +55,6 @@ internal sealed class LocalHost : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// CPU time so far of each of the host's tiered-compilation threads, by thread id (Linux: utime + stime in
-    /// /proc/PID/task/TID/stat); empty where that cannot be read. The runtime ends an idle one and starts another
-    /// when methods are queued again, so compare by id.
-    /// </summary>
-    public IReadOnlyDictionary<int, TimeSpan> JitThreadCpu()
-    {
-        var cpu = new Dictionary<int, TimeSpan>();
-        var tasks = $"/proc/{_process.Id}/task";
-        if (!Directory.Exists(tasks))
-        {
-            return cpu;
-        }
-
-        foreach (var task in Directory.EnumerateDirectories(tasks))
-        {
-            try
-            {
-                // The kernel keeps 15 characters of ".NET Tiered Compilation Worker".
-                if (File.ReadAllText(Path.Combine(task, "comm")).Trim() != ".NET Tiered Com")
-                {
-                    continue;
-                }
-
-                // "tid (comm) state ppid ...": utime and stime are the 14th and 15th fields, in clock ticks (100 a second).
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
-                cpu[int.Parse(Path.GetFileName(task), System.Globalization.CultureInfo.InvariantCulture)] = TimeSpan.FromMilliseconds(ticks * 10);
-            }
-            catch (IOException)
-            {
-                // The thread ended while being read: it is not compiling.
-            }
-        }
-
-        return cpu;
-    }
-
     /// <summary>The host's last lines of console output, for an error message.</summary>
     public string RecentOutput => string.Join(Environment.NewLine, _output);
 
