@@ -13,7 +13,7 @@ namespace Cdp.Core.Identity;
 /// the pepper it last used and resets it after each MAC; the output is the one-shot HMAC's, byte for byte. A deployment
 /// has one pepper, so the state is made once a thread (tests with other peppers only make it again).
 /// </remarks>
-public sealed class PepperedMac
+internal sealed class PepperedMac
 {
     private const int MacBytes = 32;
 

@@ -107,7 +107,8 @@ public static class ProfileHistoryLimits
 /// member by member, where constructor arguments and init-only members are first gathered in a buffer per object.
 /// Every event reads its person's whole profile: a 4 KB profile read allocates 2.5 KB less (the Core benchmark 1.1 KB an
 /// event less), and the read step went 23.3 → 20.5 µs an event over three paired runs (within this machine's noise, so
-/// the allocation is the firm part). The stored layout is unchanged (ProfileDocumentLayoutTests).
+/// the allocation is the firm part). The stored layout is unchanged (ProfileDocumentLayoutTests). The setters are for the
+/// reader: the rest of the code makes these with their constructors or <c>with</c>, as it did when they were init-only.
 /// </remarks>
 public sealed record ConsentState(bool Granted, DateTimeOffset UpdatedAt, string Source)
 {
