@@ -54,6 +54,11 @@ public sealed partial class OutboxProcessor(
                 {
                     await outbox.WaitForEventsAsync(IdleWait, stoppingToken);
                 }
+                else if (settings.LingerMilliseconds > 0 && LocalProcessingOptions.CaughtUp(handled, settings.MaxBatchSize))
+                {
+                    // Caught up: let the next batch gather what arrives meanwhile (see LingerMilliseconds).
+                    await Task.Delay(TimeSpan.FromMilliseconds(settings.LingerMilliseconds), time, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

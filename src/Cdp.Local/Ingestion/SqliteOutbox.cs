@@ -121,7 +121,7 @@ public sealed class SqliteOutbox : ILocalOutbox, IAsyncDisposable, IDisposable
 
         // A backlog is read inside the transaction, as ProcessNextAsync does: events committed while the consumer
         // waited for the lock join this batch instead of waiting a whole batch more.
-        if (await CountAsync(cancellationToken) > maxEvents / 4)
+        if (!LocalProcessingOptions.CaughtUp(await CountAsync(cancellationToken), maxEvents))
         {
             return await ProcessNextAsync(maxEvents, handler, cancellationToken);
         }

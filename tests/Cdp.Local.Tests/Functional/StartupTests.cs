@@ -9,6 +9,7 @@ public sealed partial class StartupTests
 {
     [Theory]
     [InlineData("Cdp:Local:Processing:MaxBatchSize", "0")]
+    [InlineData("Cdp:Local:Processing:LingerMilliseconds", "5000")]
     [InlineData("Cdp:Identity:Pepper", "too-short")]
     [InlineData("Cdp:Local:DefaultWriteKey", "has:colon")]
     [InlineData("Cdp:Local:DataDirectory", "")]
