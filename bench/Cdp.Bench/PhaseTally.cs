@@ -1,7 +1,6 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using Cdp.Core.Ingestion;
+using Cdp.Tests.Metrics;
 
 namespace Cdp.Bench;
 
@@ -13,42 +12,21 @@ namespace Cdp.Bench;
 /// </summary>
 internal sealed class PhaseTally : IDisposable
 {
-    private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<string, double> _seconds = new(StringComparer.Ordinal);
-
-    public PhaseTally()
-    {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == ProcessingMetrics.MeterName && instrument.Name == ProcessingMetrics.PhaseDurationName)
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "phase" && tag.Value is string phase)
-                {
-                    _seconds.AddOrUpdate(phase, seconds, (_, total) => total + seconds);
-                }
-            }
-        });
-        _listener.Start();
-    }
+    private readonly ProcessingMeter _recorded = new(scope: null);
 
     /// <summary>Forgets what was recorded so far (the warm-up).</summary>
-    public void Reset() => _seconds.Clear();
+    public void Reset() => _recorded.Clear();
 
     /// <summary>"µs an event: read 25.1, write 28.3, …; outside the steps 41.0 (what that is)", largest step first.</summary>
     public string Describe(long events, TimeSpan elapsed, string outside)
     {
-        var perEvent = ProcessingPhases.All.ToDictionary(p => p, p => _seconds.GetValueOrDefault(p) * 1e6 / events, StringComparer.Ordinal);
+        var phases = _recorded.Of(ProcessingMetrics.PhaseDurationName);
+        var perEvent = ProcessingPhases.All.ToDictionary(
+            p => p, p => phases.Where(m => m.Tag == p).Sum(m => m.Value) * 1e6 / events, StringComparer.Ordinal);
         var rest = elapsed.TotalMilliseconds * 1e3 / events - perEvent.Values.Sum();
         var steps = string.Join(", ", perEvent.OrderByDescending(p => p.Value).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:N1}")));
         return string.Create(CultureInfo.InvariantCulture, $"µs an event by step: {steps}; outside the steps {rest:N1} ({outside})");
     }
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _recorded.Dispose();
 }

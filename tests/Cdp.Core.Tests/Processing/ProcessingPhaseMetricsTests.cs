@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Cdp.Core.Ingestion;
 using Cdp.Core.Tests.Builders;
+using Cdp.Tests.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cdp.Core.Tests.Processing;
@@ -14,36 +15,21 @@ public sealed class ProcessingPhaseMetricsTests : IDisposable
 {
     private readonly CoreHarness _cdp = new();
     private readonly ScopedMeters _meters = new();
-    private readonly MeterListener _listener = new();
-    private readonly ConcurrentQueue<(string Phase, double Seconds)> _recorded = new();
+    private readonly ProcessingMeter _recorded;
 
     public ProcessingPhaseMetricsTests()
     {
         _cdp.WithServices(services => services.AddSingleton<IMeterFactory>(_meters));
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            // Only this harness's meter: other tests in the run process batches too.
-            if (instrument.Name == ProcessingMetrics.PhaseDurationName && ReferenceEquals(instrument.Meter.Scope, _meters))
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "phase")
-                {
-                    _recorded.Enqueue(((string)tag.Value!, seconds));
-                }
-            }
-        });
-        _listener.Start();
+
+        // Only this harness's meter: other tests in the run process batches too.
+        _recorded = new ProcessingMeter(_meters);
     }
+
+    private IReadOnlyList<(string? Phase, double Seconds)> Phases => _recorded.Of(ProcessingMetrics.PhaseDurationName);
 
     public void Dispose()
     {
-        _listener.Dispose();
+        _recorded.Dispose();
         _cdp.Dispose();
         _meters.Dispose();
     }
@@ -56,8 +42,8 @@ public sealed class ProcessingPhaseMetricsTests : IDisposable
             EventBuilder.Track("Product Viewed").UserId("u-1").MessageId("m-2"),
             EventBuilder.Track("Product Viewed").AnonymousId("a-9").MessageId("m-3"));
 
-        Assert.Equal(ProcessingPhases.All.Order(StringComparer.Ordinal), _recorded.Select(r => r.Phase).Order(StringComparer.Ordinal));
-        Assert.All(_recorded, r => Assert.True(r.Seconds >= 0, $"{r.Phase} took {r.Seconds} s"));
+        Assert.Equal(ProcessingPhases.All.Order(StringComparer.Ordinal), Phases.Select(r => r.Phase).Order(StringComparer.Ordinal));
+        Assert.All(Phases, r => Assert.True(r.Seconds >= 0, $"{r.Phase} took {r.Seconds} s"));
     }
 
     [Fact]
@@ -70,7 +56,7 @@ public sealed class ProcessingPhaseMetricsTests : IDisposable
         // A redelivered batch: nothing is read, archived or written, so those steps report no time at all.
         await _cdp.ProcessAsync(events);
 
-        Assert.Equal([ProcessingPhases.Screen, ProcessingPhases.Mark], _recorded.Select(r => r.Phase));
+        Assert.Equal([ProcessingPhases.Screen, ProcessingPhases.Mark], Phases.Select(r => r.Phase));
     }
 
     /// <summary>An <see cref="IMeterFactory"/> whose meters carry it as their scope, as a host's own factory does.</summary>

@@ -3,6 +3,7 @@ using Cdp.Core.Ingestion;
 using Cdp.Core.Profiles;
 using Cdp.Functions.Ingestion;
 using Cdp.Functions.Tests.Infrastructure;
+using Cdp.Tests.Metrics;
 using Cdp.Tests.Time;
 using Microsoft.Extensions.DependencyInjection;
 
