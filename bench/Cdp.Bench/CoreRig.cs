@@ -22,7 +22,10 @@ internal sealed class CoreRig : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    /// <param name="replacePorts">Swaps ports after the in-memory ones are registered (figure 5 puts the Cosmos DB adapters in).</param>
+    /// <param name="replacePorts">
+    /// Swaps ports after the in-memory ones are registered (the Cosmos DB figure puts the adapters in; <c>--profiles
+    /// none</c> the <see cref="NoProfileStore"/>).
+    /// </param>
     public CoreRig(Action<IServiceCollection>? replacePorts = null)
     {
         var configuration = new ConfigurationBuilder()

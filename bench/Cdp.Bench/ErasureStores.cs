@@ -95,7 +95,8 @@ internal sealed class LocalErasureStores : IErasureStores
     public string DataDirectory { get; }
 
     /// <param name="settings">Extra settings as <c>key=value</c> (e.g. Cdp:Local:Synchronous=Normal).</param>
-    public static LocalErasureStores Create(IReadOnlyList<string> settings)
+    /// <param name="replacePorts">Swaps the host's ports after they are registered (<c>--profiles none</c>).</param>
+    public static LocalErasureStores Create(IReadOnlyList<string> settings, Action<IServiceCollection>? replacePorts = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "cdp-bench-erasure-" + Guid.NewGuid().ToString("N")[..12]);
         var values = new Dictionary<string, string?>
@@ -116,6 +117,7 @@ internal sealed class LocalErasureStores : IErasureStores
         // No logging provider: the host's information logs would cost more than some of the steps measured.
         services.AddLogging();
         services.AddCdpLocalServices(configuration);
+        replacePorts?.Invoke(services);
         return new LocalErasureStores(services.BuildServiceProvider(), dataDirectory);
     }
 

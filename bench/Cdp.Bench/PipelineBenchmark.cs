@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Cdp.Tests.InMemory;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cdp.Bench;
 
@@ -16,9 +17,12 @@ internal static class PipelineBenchmark
     /// <summary>Bodies the measured rig processes before the clock starts (its caches, the first profiles).</summary>
     private const int WarmUpBodies = 10;
 
-    public static async Task<Figure> RunAsync(IReadOnlyList<byte[]> bodies, int people, double parseRate, string mix, CancellationToken cancellationToken)
+    /// <param name="noProfiles">Over the <see cref="NoProfileStore"/>: the ceiling, not a store's figure.</param>
+    public static async Task<Figure> RunAsync(
+        IReadOnlyList<byte[]> bodies, int people, double parseRate, string mix, bool noProfiles, CancellationToken cancellationToken)
     {
-        using (var throwaway = new CoreRig())
+        Action<IServiceCollection>? ports = noProfiles ? NoProfileStore.ReplaceStore : null;
+        using (var throwaway = new CoreRig(ports))
         {
             for (var i = 0; i < bodies.Count / 4; i++)
             {
@@ -27,7 +31,7 @@ internal static class PipelineBenchmark
         }
 
         using var phases = new PhaseTally();
-        using var rig = new CoreRig();
+        using var rig = new CoreRig(ports);
         var warmUp = Math.Min(WarmUpBodies, bodies.Count / 10);
         for (var i = 0; i < warmUp; i++)
         {
@@ -56,17 +60,21 @@ internal static class PipelineBenchmark
         var allocatedPerEvent = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)processed;
         var intakeShare = inIntake.Elapsed / elapsed;
         var rate = processed / elapsed.TotalSeconds;
-        var live = await rig.CountLiveProfilesAsync(cancellationToken);
 
         // Each event reads and rewrites its person's profile document, so its size says much about the rate.
-        var profileBytes = rig.Get<InMemoryProfileStore>().StoredBytes.Average(b => b.Length);
+        var live = noProfiles ? 0 : await rig.CountLiveProfilesAsync(cancellationToken);
+        var profiles = noProfiles
+            ? "no profiles kept: each batch starts its people's afresh"
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"{live:N0} profiles ({rig.Get<InMemoryProfileStore>().StoredBytes.Average(b => b.Length) / 1024:N1} KB of JSON each, avg)");
         var ratio = rate / parseRate;
         return new Figure(
-            $"Core pipeline: intake + processing, in-memory ports, {mix} mix",
+            $"Core pipeline: intake + processing, in-memory ports, {mix} mix{NoProfileStore.Label(noProfiles)}",
             rate,
             "events/s",
             string.Create(CultureInfo.InvariantCulture,
-                $"{processed:N0} events over {people:N0} people -> {live:N0} profiles ({profileBytes / 1024:N1} KB of JSON each, avg), {merges} merges requested; {allocatedPerEvent / 1024:N1} KB allocated an event; intake {intakeShare * 100:N0}% of the time, processing the rest; {phases.Describe(processed, elapsed, "intake, and the steps' own overhead")}"),
+                $"{processed:N0} events over {people:N0} people -> {profiles}, {merges} merges requested; {allocatedPerEvent / 1024:N1} KB allocated an event; intake {intakeShare * 100:N0}% of the time, processing the rest; {phases.Describe(processed, elapsed, "intake, and the steps' own overhead")}"),
             string.Create(CultureInfo.InvariantCulture, $"≥ 30% of the {mix} parse rate, is {ratio * 100:N0}%"),
             ratio >= 0.30);
     }

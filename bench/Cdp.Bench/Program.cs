@@ -20,6 +20,9 @@ const string Usage = """
       --clients C         concurrent HTTP clients against the embedded host (default 4)
       --seconds S         how long the HTTP clients post, per mix (default 15)
       --host K=V          a setting passed to the embedded host, e.g. --host Cdp:Local:Synchronous=Normal (repeatable)
+      --profiles P        stored (default), or none: the Core and in-process SQLite figures with profiles never read
+                          or kept (each batch starts its people's afresh), and no other figures: the ceiling no
+                          change to how profiles are kept can pass
       --help              show this text
 
     Mixes: server sends bodies of 100 events of many people (a server-side source); browser sends one person's
@@ -128,7 +131,8 @@ try
     var ingest = settings!;
     var figures = new List<Figure>();
     var populations = new Dictionary<Mix, List<Person>>();
-    var steps = ingest.Mixes.Count * 5 + 1;
+    var noProfiles = ingest.NoProfiles;
+    var steps = noProfiles ? ingest.Mixes.Count * 3 : ingest.Mixes.Count * 5 + 1;
     string? cosmosFailure = null;
     var step = 0;
     foreach (var mixKind in ingest.Mixes)
@@ -150,10 +154,17 @@ try
         figures.Add(parse);
 
         Progress($"[{++step}/{steps}] {name} mix: Core pipeline over {ingest.Events:N0} events, {ingest.People:N0} people");
-        figures.Add(await PipelineBenchmark.RunAsync(bodies, ingest.People, parse.Value, name, cancel.Token));
+        figures.Add(await PipelineBenchmark.RunAsync(bodies, ingest.People, parse.Value, name, noProfiles, cancel.Token));
 
         Progress($"[{++step}/{steps}] {name} mix: processing into SQLite in process over {ingest.Events:N0} events");
-        figures.Add(await SqlitePipelineBenchmark.RunAsync(bodies, ingest.People, name, ingest.HostSettings, cancel.Token));
+        figures.Add(await SqlitePipelineBenchmark.RunAsync(bodies, ingest.People, name, ingest.HostSettings, noProfiles, cancel.Token));
+        if (noProfiles)
+        {
+            // Requests to Cosmos DB and the host over HTTP would be no one's figures without a profile store.
+            bodies.Clear();
+            continue;
+        }
+
 
         Progress($"[{++step}/{steps}] {name} mix: Cosmos DB requests over {ingest.CosmosEvents:N0} events after {ingest.CosmosEvents:N0} to warm up");
         try
@@ -167,6 +178,13 @@ try
         }
 
         bodies.Clear();
+    }
+
+    if (noProfiles)
+    {
+        Progress($"done; load average now {LoadAverage()}");
+        Report.Print(figures, machine, Console.Out);
+        return 0;
     }
 
     var journeyPeople = Math.Max(100, ingest.Events / 50);
@@ -220,7 +238,8 @@ internal enum Mix
 }
 
 internal sealed record BenchSettings(
-    int Events, int People, int Clients, int Seconds, IReadOnlyList<string> HostSettings, IReadOnlyList<Mix> Mixes, int CosmosEvents)
+    int Events, int People, int Clients, int Seconds, IReadOnlyList<string> HostSettings, IReadOnlyList<Mix> Mixes, int CosmosEvents,
+    bool NoProfiles = false)
 {
     public static bool TryParse(string[] args, out BenchSettings settings, out string? error)
     {
@@ -229,7 +248,7 @@ internal sealed record BenchSettings(
         for (var i = 0; i < args.Length; i += 2)
         {
             var (name, text) = (args[i], i + 1 < args.Length ? args[i + 1] : null);
-            if (name is not ("--events" or "--people" or "--clients" or "--seconds" or "--host" or "--mix" or "--cosmos-events"))
+            if (name is not ("--events" or "--people" or "--clients" or "--seconds" or "--host" or "--mix" or "--cosmos-events" or "--profiles"))
             {
                 error = $"unknown option '{name}'";
                 return false;
@@ -251,6 +270,18 @@ internal sealed record BenchSettings(
                 }
 
                 settings = settings with { Mixes = mixes };
+                continue;
+            }
+
+            if (name == "--profiles")
+            {
+                if (text is not ("stored" or "none"))
+                {
+                    error = "--profiles needs stored or none";
+                    return false;
+                }
+
+                settings = settings with { NoProfiles = text == "none" };
                 continue;
             }
 

@@ -16,7 +16,9 @@ internal static class SqlitePipelineBenchmark
     /// <summary>Batches processed before the clock starts (JIT, caches, the first profiles created).</summary>
     private const int WarmUpBatches = 20;
 
-    public static async Task<Figure> RunAsync(IReadOnlyList<byte[]> bodies, int people, string mix, IReadOnlyList<string> hostSettings, CancellationToken cancellationToken)
+    /// <param name="noProfiles">Over the <see cref="NoProfileStore"/> instead of the host's: the ceiling, not a store's figure.</param>
+    public static async Task<Figure> RunAsync(
+        IReadOnlyList<byte[]> bodies, int people, string mix, IReadOnlyList<string> hostSettings, bool noProfiles, CancellationToken cancellationToken)
     {
         var batchSize = new LocalProcessingOptions().MaxBatchSize;
         var accepted = new List<SegmentEvent>(bodies.Count * 25);
@@ -29,7 +31,7 @@ internal static class SqlitePipelineBenchmark
         }
 
         using var phases = new PhaseTally();
-        await using var stores = LocalErasureStores.Create(hostSettings);
+        await using var stores = LocalErasureStores.Create(hostSettings, noProfiles ? NoProfileStore.ReplaceStore : null);
         var warmUp = Math.Min(WarmUpBatches * batchSize, accepted.Count / 10);
         for (var start = 0; start < warmUp; start += batchSize)
         {
@@ -55,7 +57,7 @@ internal static class SqlitePipelineBenchmark
         var writtenPerEvent = (Machine.BytesWritten() - writtenBefore) / (double)processed;
         var rate = processed / elapsed.TotalSeconds;
         return new Figure(
-            $"Processing into SQLite, one consumer in process, {mix} mix",
+            $"Processing into SQLite, one consumer in process, {mix} mix{NoProfileStore.Label(noProfiles)}",
             rate,
             "events/s",
             string.Create(CultureInfo.InvariantCulture,
