@@ -61,13 +61,7 @@ internal static class PipelineBenchmark
         var intakeShare = inIntake.Elapsed / elapsed;
         var rate = processed / elapsed.TotalSeconds;
 
-        // Each event reads and rewrites its person's profile document, so its size says much about the rate.
-        var live = noProfiles ? 0 : await rig.CountLiveProfilesAsync(cancellationToken);
-        var profiles = noProfiles
-            ? "no profiles kept: each batch starts its people's afresh"
-            : string.Create(
-                CultureInfo.InvariantCulture,
-                $"{live:N0} profiles ({rig.Get<InMemoryProfileStore>().StoredBytes.Average(b => b.Length) / 1024:N1} KB of JSON each, avg)");
+        var profiles = noProfiles ? "no profiles kept: each batch starts its people's afresh" : await DescribeProfilesAsync(rig, cancellationToken);
         var ratio = rate / parseRate;
         return new Figure(
             $"Core pipeline: intake + processing, in-memory ports, {mix} mix{NoProfileStore.Label(noProfiles)}",
@@ -77,5 +71,13 @@ internal static class PipelineBenchmark
                 $"{processed:N0} events over {people:N0} people -> {profiles}, {merges} merges requested; {allocatedPerEvent / 1024:N1} KB allocated an event; intake {intakeShare * 100:N0}% of the time, processing the rest; {phases.Describe(processed, elapsed, "intake, and the steps' own overhead")}"),
             string.Create(CultureInfo.InvariantCulture, $"≥ 30% of the {mix} parse rate, is {ratio * 100:N0}%"),
             ratio >= 0.30);
+    }
+
+    // Each event reads and rewrites its person's profile document, so its size says much about the rate.
+    private static async Task<string> DescribeProfilesAsync(CoreRig rig, CancellationToken cancellationToken)
+    {
+        var live = await rig.CountLiveProfilesAsync(cancellationToken);
+        var averageBytes = rig.Get<InMemoryProfileStore>().StoredBytes.Average(b => b.Length);
+        return string.Create(CultureInfo.InvariantCulture, $"{live:N0} profiles ({averageBytes / 1024:N1} KB of JSON each, avg)");
     }
 }

@@ -158,52 +158,45 @@ try
 
         Progress($"[{++step}/{steps}] {name} mix: processing into SQLite in process over {ingest.Events:N0} events");
         figures.Add(await SqlitePipelineBenchmark.RunAsync(bodies, ingest.People, name, ingest.HostSettings, noProfiles, cancel.Token));
-        if (noProfiles)
-        {
-            // Requests to Cosmos DB and the host over HTTP would be no one's figures without a profile store.
-            bodies.Clear();
-            continue;
-        }
 
-
-        Progress($"[{++step}/{steps}] {name} mix: Cosmos DB requests over {ingest.CosmosEvents:N0} events after {ingest.CosmosEvents:N0} to warm up");
-        try
+        // Requests to Cosmos DB, merges and the host over HTTP would be no one's figures without a profile store.
+        if (!noProfiles)
         {
-            figures.Add(await CosmosBenchmark.RunAsync(name, bodies, ingest.CosmosEvents, judged: mixKind == Mix.Browser, cancel.Token));
-        }
-        catch (Exception ex) when (ex is NotSupportedException or Moq.MockException)
-        {
-            // An adapter made a call the fake does not answer: no count rather than a wrong one; the rest still runs.
-            cosmosFailure = ex.Message;
+            Progress($"[{++step}/{steps}] {name} mix: Cosmos DB requests over {ingest.CosmosEvents:N0} events after {ingest.CosmosEvents:N0} to warm up");
+            try
+            {
+                figures.Add(await CosmosBenchmark.RunAsync(name, bodies, ingest.CosmosEvents, judged: mixKind == Mix.Browser, cancel.Token));
+            }
+            catch (Exception ex) when (ex is NotSupportedException or Moq.MockException)
+            {
+                // An adapter made a call the fake does not answer: no count rather than a wrong one; the rest still runs.
+                cosmosFailure = ex.Message;
+            }
         }
 
         bodies.Clear();
     }
 
-    if (noProfiles)
-    {
-        Progress($"done; load average now {LoadAverage()}");
-        Report.Print(figures, machine, Console.Out);
-        return 0;
-    }
-
-    var journeyPeople = Math.Max(100, ingest.Events / 50);
-    Progress($"[{++step}/{steps}] identity-heavy stream of {journeyPeople:N0} people");
-    figures.AddRange(await MergeBenchmark.RunAsync(journeyPeople, cancel.Token));
-
     string? hostFailure = null;
-    foreach (var mixKind in ingest.Mixes)
+    if (!noProfiles)
     {
-        Progress($"[{++step}/{steps}] {mixKind.ToString().ToLowerInvariant()} mix: embedded host over HTTP");
-        try
+        var journeyPeople = Math.Max(100, ingest.Events / 50);
+        Progress($"[{++step}/{steps}] identity-heavy stream of {journeyPeople:N0} people");
+        figures.AddRange(await MergeBenchmark.RunAsync(journeyPeople, cancel.Token));
+
+        foreach (var mixKind in ingest.Mixes)
         {
-            figures.AddRange(await HttpBenchmark.RunAsync(
-                mixKind, populations[mixKind], ingest.Clients, TimeSpan.FromSeconds(ingest.Seconds), ingest.HostSettings, Progress, cancel.Token));
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or FileNotFoundException)
-        {
-            // The in-process figures stand on their own; say why the host gave none.
-            hostFailure = ex.Message;
+            Progress($"[{++step}/{steps}] {mixKind.ToString().ToLowerInvariant()} mix: embedded host over HTTP");
+            try
+            {
+                figures.AddRange(await HttpBenchmark.RunAsync(
+                    mixKind, populations[mixKind], ingest.Clients, TimeSpan.FromSeconds(ingest.Seconds), ingest.HostSettings, Progress, cancel.Token));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or FileNotFoundException)
+            {
+                // The in-process figures stand on their own; say why the host gave none.
+                hostFailure = ex.Message;
+            }
         }
     }
 
