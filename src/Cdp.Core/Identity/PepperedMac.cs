@@ -34,7 +34,7 @@ internal sealed class PepperedMac
     /// <summary><c>{type}:{hex MAC}</c>: the key of an identifier in the index or on the list.</summary>
     public string TypedKey(string domain, string type, string value)
     {
-        ArgumentNullException.ThrowIfNull(type);
+        // Compute refuses a null type (or domain, or value) before type is used here.
         Span<byte> mac = stackalloc byte[MacBytes];
         Compute(domain, type, value, mac);
         var length = type.Length + 1 + (MacBytes * 2);
